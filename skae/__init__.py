@@ -1,0 +1,28 @@
+"""skae: Keras autoencoders as first-class scikit-learn estimators.
+
+The estimators are imported on first use, so ``import skae`` and the ``skae``
+command stay fast; TensorFlow loads only when an estimator is needed.
+"""
+
+import importlib
+
+from ._version import __version__
+
+# Public name -> module that defines it.
+_PUBLIC = {
+    "AutoencoderTransformer": "skae.autoencoder",
+}
+
+__all__ = ["AutoencoderTransformer", "__version__"]
+
+
+def __getattr__(name):
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(_PUBLIC[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'skae' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,613 @@
+"""The one estimator base shared by every skae autoencoder.
+
+:class:`BaseAutoencoder` owns everything the estimators have in common:
+parameter and input validation, building and compiling the Keras model, the
+fit loop, random state, prediction in bounded batches, scikit-learn tags and
+pickling. Subclasses add what makes them different (their ``fit`` signature,
+what a training pair is, how they are scored) through a few small hooks.
+
+Why skae does not build on scikeras's ``BaseWrapper``
+-----------------------------------------------------
+scikeras is the closest prior art and its ideas are kept here: parameters
+routed to Keras, a Keras-model-aware pickle, ``history_``. Its code is not
+reused, because on the scikit-learn this package supports it breaks the
+contract skae promises (facts in the project's field notes, from scikeras
+0.13.0, its last release, now unmaintained):
+
+* it defines only the legacy ``_more_tags``, so ``check_estimator_tags_renamed``
+  fails on scikit-learn >= 1.7 and it crashes on 1.6; its mixins sit after
+  ``BaseEstimator`` (``check_mixin_order``);
+* unknown ``__init__`` keyword arguments become parameters, which fails
+  ``check_no_attributes_set_in_init``;
+* its random-state helper switches TensorFlow's op determinism on for the
+  whole process, and importing it patches ``keras.Model.__reduce__`` and
+  ``__deepcopy__`` globally;
+* its autoencoder recipe keeps three Keras models whose shared weights come
+  apart after a pickle round trip.
+
+So skae subclasses scikit-learn's own ``BaseEstimator`` and mixins, and never
+imports scikeras: skae's behaviour is the same whether or not the user's
+program imports scikeras (the two are shown working side by side in the
+tests). Choices that follow from the contract:
+
+* One Keras model per fit. The encoder and decoder are the nested models
+  inside it (:func:`skae.architectures.compose_autoencoder`), so they share its
+  weights, and the pickle stores only that model, as ``.keras`` bytes.
+* Randomness comes from ``random_state`` alone, without global side effects:
+  Keras seeds unseeded layers from Python's ``random``, so the model is built
+  inside a save/seed/restore of that module's state; shuffling (and, in
+  subclasses, noise) uses a NumPy generator of ours feeding Keras batch by
+  batch. TensorFlow's global seed and its determinism flag are never touched.
+* Predictions always run through batches of one fixed size (the last one
+  zero-padded), because a float32 Dense kernel gives results that depend on
+  the batch size: this keeps a row's output independent of what it is
+  batched with, and avoids Keras ``predict``'s per-call set-up cost.
+"""
+
+import contextlib
+import math
+import random
+import warnings
+from numbers import Integral, Real
+
+import keras
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ._serialization import model_from_bytes, model_to_bytes
+from ._version import __version__
+from .architectures import (
+    ARCHITECTURES,
+    DENSE_LATENT_DIM,
+    compose_autoencoder,
+    split_autoencoder,
+)
+
+#: Rows per prediction call. Every call has exactly this many rows (see the
+#: module docstring); 256 keeps a 1-row call near 1 ms and large inputs fast.
+PREDICT_BATCH_SIZE = 256
+
+_MAX_SEED = np.iinfo(np.int32).max
+
+
+@contextlib.contextmanager
+def _python_random_seeded(seed):
+    """Seed Python's ``random`` for the block, then put its state back.
+
+    Keras layers and initializers created without a seed draw theirs from
+    Python's ``random``; seeding it here makes model building reproducible
+    without leaving the caller's random state changed.
+    """
+    saved_state = random.getstate()
+    random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(saved_state)
+
+
+def _flatten_samples(X):
+    """Return ``X`` with each sample flattened, and the samples' shape.
+
+    Image arrays ``(n, h, w)`` and ``(n, h, w, c)`` become ``(n, h*w[*c])``
+    views; anything else is returned untouched (with shape ``None``) for
+    scikit-learn's validation to accept or reject.
+    """
+    if sp.issparse(X) or hasattr(X, "iloc") or hasattr(X, "__dataframe__"):
+        return X, None
+    shape = getattr(X, "shape", None)
+    ndim = len(shape) if shape is not None else np.asarray(X).ndim
+    if ndim <= 2:
+        return X, None
+    if ndim > 4:
+        raise ValueError(
+            "Expected a 2-D array (n_samples, n_features) or images "
+            f"(n_samples, height, width[, channels]); got an array with {ndim} "
+            "dimensions."
+        )
+    X = np.asarray(X)
+    return X.reshape(X.shape[0], -1), X.shape[1:]
+
+
+def _check_positive_ints(value, name, *, allow_empty=True):
+    """Return ``value`` as a tuple of positive ints or raise a clear error."""
+    try:
+        items = tuple(value)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be a sequence of positive ints, got {value!r}."
+        ) from None
+    if not allow_empty and not items:
+        raise ValueError(f"{name} must not be empty.")
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, Integral):
+            raise TypeError(
+                f"{name} must be a sequence of positive ints, got {value!r}."
+            )
+        if item < 1:
+            raise ValueError(
+                f"{name} must be a sequence of positive ints, got {value!r}."
+            )
+    return tuple(int(item) for item in items)
+
+
+def _resolve_keras_object(getter, value, name):
+    """Turn a Keras identifier into its object, with a clear error if unknown."""
+    try:
+        return getter(value)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"{name}={value!r} is not a known Keras {name}: {error}") from None
+
+
+class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Base class for Keras autoencoders as scikit-learn transformers.
+
+    Not meant to be used directly: use :class:`skae.AutoencoderTransformer` or
+    :class:`skae.DenoisingAutoencoder`, whose docstrings describe every
+    parameter. Subclasses customise training through :meth:`_training_pair`
+    and :meth:`_validation_pair`.
+    """
+
+    _parameter_constraints = {
+        "latent_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "architecture": [StrOptions(set(ARCHITECTURES)), callable],
+        "hidden_layer_sizes": ["array-like"],
+        "activation": [str, callable],
+        "output_activation": [str, callable, None],
+        "image_shape": ["array-like", None],
+        "conv_filters": ["array-like"],
+        "loss": [str, callable],
+        "optimizer": [str, keras.optimizers.Optimizer],
+        "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "validation_split": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "patience": [Interval(Integral, 0, None, closed="left")],
+        "callbacks": [list, None],
+        "verbose": [Interval(Integral, 0, 2, closed="both")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        latent_dim=None,
+        *,
+        architecture="dense",
+        hidden_layer_sizes=(),
+        activation="relu",
+        output_activation="sigmoid",
+        image_shape=None,
+        conv_filters=(16, 8),
+        loss="mse",
+        optimizer="adam",
+        learning_rate=None,
+        epochs=10,
+        batch_size=32,
+        shuffle=True,
+        validation_split=0.0,
+        early_stopping=False,
+        patience=5,
+        callbacks=None,
+        verbose=0,
+        random_state=None,
+    ):
+        self.latent_dim = latent_dim
+        self.architecture = architecture
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.output_activation = output_activation
+        self.image_shape = image_shape
+        self.conv_filters = conv_filters
+        self.loss = loss
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.validation_split = validation_split
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.callbacks = callbacks
+        self.verbose = verbose
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ #
+    # Validation
+    # ------------------------------------------------------------------ #
+    def _check_params(self):
+        """Check what ``_parameter_constraints`` cannot express.
+
+        Returns the fresh optimizer to train with.
+        """
+        _check_positive_ints(self.hidden_layer_sizes, "hidden_layer_sizes")
+        _check_positive_ints(self.conv_filters, "conv_filters", allow_empty=False)
+        if self.image_shape is not None:
+            image_shape = _check_positive_ints(self.image_shape, "image_shape")
+            if len(image_shape) not in (2, 3):
+                raise ValueError(
+                    "image_shape must be (height, width) or (height, width, "
+                    f"channels), got {self.image_shape!r}."
+                )
+        _resolve_keras_object(keras.activations.get, self.activation, "activation")
+        _resolve_keras_object(
+            keras.activations.get, self.output_activation, "output_activation"
+        )
+        _resolve_keras_object(keras.losses.get, self.loss, "loss")
+        return self._make_optimizer()
+
+    def _make_optimizer(self):
+        """Return a fresh optimizer, leaving the ``optimizer`` parameter as is."""
+        if isinstance(self.optimizer, keras.optimizers.Optimizer):
+            config = self.optimizer.get_config()
+            optimizer_class = type(self.optimizer)
+        else:
+            optimizer = _resolve_keras_object(
+                keras.optimizers.get, self.optimizer, "optimizer"
+            )
+            config, optimizer_class = optimizer.get_config(), type(optimizer)
+        if self.learning_rate is not None:
+            config["learning_rate"] = self.learning_rate
+        return optimizer_class.from_config(config)
+
+    def _validate_samples(self, X, *, reset):
+        """Validate ``X`` and return it as a 2-D float array.
+
+        On ``reset`` records ``n_features_in_``, ``feature_names_in_`` and
+        ``input_shape_``; otherwise checks ``X`` against them.
+        """
+        X, sample_shape = _flatten_samples(X)
+        if not reset and sample_shape is not None:
+            accepted = {self.input_shape_, self._model_input_shape}
+            if sample_shape not in accepted:
+                raise ValueError(
+                    f"X has samples of shape {sample_shape}, but "
+                    f"{type(self).__name__} was fitted on samples of shape "
+                    f"{self.input_shape_}."
+                )
+        X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32])
+        if reset:
+            self.input_shape_ = sample_shape or (X.shape[1],)
+        return X
+
+    def _resolve_model_input_shape(self):
+        """Return the per-sample shape the Keras model will take."""
+        if self.image_shape is not None:
+            shape = tuple(int(size) for size in self.image_shape)
+            if math.prod(shape) != self.n_features_in_:
+                raise ValueError(
+                    f"image_shape={self.image_shape!r} holds {math.prod(shape)} "
+                    f"values, but X has {self.n_features_in_} features per sample."
+                )
+        else:
+            shape = self.input_shape_
+        if self.architecture == "conv":
+            if len(shape) == 2:
+                shape = (*shape, 1)
+            elif len(shape) != 3:
+                raise ValueError(
+                    "architecture='conv' needs images: pass X of shape "
+                    "(n_samples, height, width[, channels]) or set image_shape."
+                )
+        return shape
+
+    # ------------------------------------------------------------------ #
+    # Building the model
+    # ------------------------------------------------------------------ #
+    def _build_encoder_decoder(self, input_shape):
+        if callable(self.architecture):
+            return self.architecture(input_shape, self.latent_dim)
+        if self.architecture == "conv":
+            return ARCHITECTURES["conv"](
+                input_shape,
+                self.latent_dim,
+                conv_filters=tuple(self.conv_filters),
+                activation=self.activation,
+                output_activation=self.output_activation,
+            )
+        return ARCHITECTURES["dense"](
+            input_shape,
+            DENSE_LATENT_DIM if self.latent_dim is None else self.latent_dim,
+            hidden_layer_sizes=tuple(self.hidden_layer_sizes),
+            activation=self.activation,
+            output_activation=self.output_activation,
+        )
+
+    # ------------------------------------------------------------------ #
+    # Training
+    # ------------------------------------------------------------------ #
+    def _training_pair(self, X_batch, y_batch, rng):
+        """Return the ``(inputs, targets)`` Keras trains on for one batch.
+
+        ``X_batch`` and ``y_batch`` are float32 rows of the training input and
+        target; ``rng`` is the fit's own ``numpy.random.Generator``.
+        """
+        return X_batch, y_batch
+
+    def _validation_pair(self, X_val, y_val, rng):
+        """Return the ``(inputs, targets)`` of the held-out validation rows."""
+        return X_val, y_val
+
+    def _training_batches(self, X, y, model_shape, seed):
+        """Yield ``(inputs, targets)`` batches forever, reshuffled each epoch.
+
+        ``y`` is ``None`` when the targets are the inputs. Keras takes this
+        generator with ``steps_per_epoch``; it runs in order, so the batches
+        depend on ``seed`` alone. Rows are converted to float32 one batch at a
+        time, so ``X`` is never copied whole.
+        """
+        rng = np.random.default_rng(seed)
+        n_samples = X.shape[0]
+
+        def rows_as_samples(array, rows):
+            return np.asarray(array[rows], dtype=np.float32).reshape(-1, *model_shape)
+
+        while True:
+            order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
+            for start in range(0, n_samples, self.batch_size):
+                rows = np.sort(order[start : start + self.batch_size])
+                X_batch = rows_as_samples(X, rows)
+                y_batch = X_batch if y is None else rows_as_samples(y, rows)
+                yield self._training_pair(X_batch, y_batch, rng)
+
+    def _split_validation(self, X, y):
+        """Hold out the last ``validation_split`` share of rows, as Keras does.
+
+        Returns ``X_train, y_train, (X_val, y_val)``; ``y`` parts are ``None``
+        when ``y`` is, and the validation pair is ``None`` without a split.
+        """
+        n_samples = X.shape[0]
+        if not self.validation_split:
+            return X, y, None
+        n_train = math.ceil(n_samples * (1 - self.validation_split))
+        if n_train == n_samples or n_train == 0:
+            raise ValueError(
+                f"validation_split={self.validation_split} leaves no "
+                f"{'validation' if n_train == n_samples else 'training'} "
+                f"samples with n_samples={n_samples}."
+            )
+        if y is None:
+            return X[:n_train], None, (X[n_train:], X[n_train:])
+        return X[:n_train], y[:n_train], (X[n_train:], y[n_train:])
+
+    def _fit(self, X, y=None):
+        """Fit on ``X`` with targets ``y`` (``X`` itself when ``None``)."""
+        self._validate_params()
+        optimizer = self._check_params()
+        X = self._validate_samples(X, reset=True)
+        if y is not None:
+            y = self._validate_target(X, y)
+        model_shape = self._resolve_model_input_shape()
+        X_train, y_train, validation = self._split_validation(X, y)
+
+        rng = check_random_state(self.random_state)
+        build_seed, data_seed = (int(s) for s in rng.randint(_MAX_SEED, size=2))
+        with _python_random_seeded(build_seed):
+            encoder, decoder = self._build_encoder_decoder(model_shape)
+            model = compose_autoencoder(encoder, decoder, model_shape)
+        model.compile(optimizer=optimizer, loss=self.loss)
+
+        validation_data = None
+        if validation is not None:
+            X_val, y_val = (
+                np.asarray(part, dtype=np.float32).reshape(-1, *model_shape)
+                for part in validation
+            )
+            validation_data = self._validation_pair(
+                X_val, y_val, np.random.default_rng(data_seed + 1)
+            )
+        callbacks = list(self.callbacks or [])
+        if self.early_stopping:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss" if validation is not None else "loss",
+                    patience=self.patience,
+                    restore_best_weights=True,
+                )
+            )
+        history = model.fit(
+            self._training_batches(X_train, y_train, model_shape, data_seed),
+            steps_per_epoch=math.ceil(X_train.shape[0] / self.batch_size),
+            epochs=self.epochs,
+            shuffle=False,  # the generator shuffles, with our own seed
+            validation_data=validation_data,
+            callbacks=callbacks,
+            verbose=self.verbose,
+        )
+        self.model_ = model
+        self.encoder_, self.decoder_ = encoder, decoder
+        self.history_ = {
+            name: [float(value) for value in values]
+            for name, values in history.history.items()
+        }
+        self.n_iter_ = len(self.history_["loss"])
+        return self
+
+    def _validate_target(self, X, y):
+        """Validate explicit training targets ``y`` against ``X``."""
+        y, _ = _flatten_samples(y)
+        y = check_array(y, dtype=[np.float64, np.float32], input_name="y")
+        if y.shape != X.shape:
+            raise ValueError(
+                f"y must have the shape of X, {X.shape} flattened; got {y.shape}."
+            )
+        return y
+
+    # ------------------------------------------------------------------ #
+    # Prediction
+    # ------------------------------------------------------------------ #
+    @property
+    def _model_input_shape(self):
+        """Shape of one sample as the fitted Keras model takes it."""
+        return tuple(self.model_.input_shape[1:])
+
+    @property
+    def _n_features_out(self):
+        """Number of codes, used by ``get_feature_names_out``."""
+        return self.encoder_.output_shape[-1]
+
+    @staticmethod
+    def _predict_chunks(model, X, input_shape):
+        """Yield ``(start, stop, outputs)`` for ``X`` in fixed-size batches.
+
+        ``outputs`` are the model's float32 results for rows ``start:stop``,
+        flattened to 2-D. Every call sees exactly ``PREDICT_BATCH_SIZE`` rows,
+        so a row's result does not depend on the rows around it, and memory is
+        bounded by one batch.
+        """
+        batch = np.zeros((PREDICT_BATCH_SIZE, math.prod(input_shape)), dtype=np.float32)
+        batch_view = batch.reshape(PREDICT_BATCH_SIZE, *input_shape)
+        for start in range(0, X.shape[0], PREDICT_BATCH_SIZE):
+            rows = X[start : start + PREDICT_BATCH_SIZE]
+            n_rows = rows.shape[0]
+            batch[:n_rows] = rows
+            if n_rows < PREDICT_BATCH_SIZE:
+                batch[n_rows:] = 0.0
+            outputs = np.asarray(model.predict_on_batch(batch_view))
+            yield start, start + n_rows, outputs.reshape(PREDICT_BATCH_SIZE, -1)[:n_rows]
+
+    def _predict(self, model, X, input_shape):
+        """Run ``model`` on 2-D ``X``; return 2-D results in ``X``'s dtype."""
+        result = None
+        for start, stop, outputs in self._predict_chunks(model, X, input_shape):
+            if result is None:
+                result = np.empty((X.shape[0], outputs.shape[1]), dtype=X.dtype)
+            result[start:stop] = outputs
+        return result
+
+    def _check_codes(self, X):
+        """Validate codes given to ``inverse_transform``."""
+        X = check_array(X, dtype=[np.float64, np.float32])
+        if X.shape[1] != self._n_features_out:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is "
+                f"expecting {self._n_features_out} codes as input."
+            )
+        return X
+
+    def transform(self, X):
+        """Encode ``X`` into codes.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or image-shaped
+            Samples shaped as in ``fit`` (or flattened to 2-D).
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_codes)
+            The codes, in ``X``'s float dtype (float32 stays float32).
+        """
+        check_is_fitted(self)
+        X = self._validate_samples(X, reset=False)
+        return self._predict(self.encoder_, X, self._model_input_shape)
+
+    def inverse_transform(self, X):
+        """Decode codes back to the input space.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_codes)
+            Codes, as returned by :meth:`transform`.
+
+        Returns
+        -------
+        X_original : ndarray of shape (n_samples, *input_shape_)
+            Reconstructions shaped like the samples given to ``fit``: 2-D
+            ``(n_samples, n_features)`` for 2-D input, images for images.
+        """
+        check_is_fitted(self)
+        X = self._check_codes(X)
+        decoded = self._predict(self.decoder_, X, (self._n_features_out,))
+        return decoded.reshape(X.shape[0], *self.input_shape_)
+
+    def _reconstruction_errors(self, X_input, X_target):
+        """Per-row mean squared error of reconstructing ``X_target`` from ``X_input``."""
+        errors = np.empty(X_input.shape[0], dtype=np.float64)
+        for start, stop, outputs in self._predict_chunks(
+            self.model_, X_input, self._model_input_shape
+        ):
+            difference = X_target[start:stop] - outputs.astype(np.float64)
+            errors[start:stop] = np.mean(np.square(difference), axis=1)
+        return errors
+
+    def score_samples(self, X):
+        """Negative mean squared reconstruction error of each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or image-shaped
+            Samples shaped as in ``fit``.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            ``-mean((x - reconstruction(x)) ** 2)`` per sample: higher is better.
+        """
+        check_is_fitted(self)
+        X = self._validate_samples(X, reset=False)
+        return -self._reconstruction_errors(X, X)
+
+    def score(self, X, y=None):
+        """Negative mean squared reconstruction error over ``X``.
+
+        Higher is better, so ``GridSearchCV`` and ``cross_val_score`` can rank
+        autoencoders without a ``scoring`` argument.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or image-shaped
+            Samples shaped as in ``fit``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            The mean of :meth:`score_samples`.
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    # ------------------------------------------------------------------ #
+    # scikit-learn tags and persistence
+    # ------------------------------------------------------------------ #
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        model = state.pop("model_", None)
+        if model is not None:
+            state.pop("encoder_", None)
+            state.pop("decoder_", None)
+            state["_model_bytes"] = model_to_bytes(model)
+        state["_skae_version"] = __version__
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        model_bytes = state.pop("_model_bytes", None)
+        pickled_version = state.pop("_skae_version", None)
+        if pickled_version != __version__:
+            warnings.warn(
+                f"This {type(self).__name__} was pickled with skae "
+                f"{pickled_version} and is loaded with skae {__version__}; "
+                "its behaviour may differ. Refit it to be safe.",
+                UserWarning,
+                stacklevel=2,
+            )
+        super().__setstate__(state)
+        if model_bytes is not None:
+            self.model_ = model_from_bytes(model_bytes)
+            self.encoder_, self.decoder_ = split_autoencoder(self.model_)

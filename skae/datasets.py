@@ -1,0 +1,133 @@
+"""Fashion-MNIST, read from local IDX files before any download.
+
+The tutorials skae follows load Fashion-MNIST through Keras, which downloads
+it. Many machines (CI runners, clusters) have no network, so
+:func:`load_fashion_mnist` first looks for the same four IDX ``.gz`` files in
+local folders, including the one Debian's ``dataset-fashion-mnist`` package
+installs.
+"""
+
+import gzip
+import os
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["FASHION_MNIST_DEBIAN_DIR", "load_fashion_mnist"]
+
+#: Where Debian's ``dataset-fashion-mnist`` package puts the files.
+FASHION_MNIST_DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+_FILES = {
+    "train_images": ("train-images-idx3-ubyte.gz", 2051, (60000, 28, 28)),
+    "train_labels": ("train-labels-idx1-ubyte.gz", 2049, (60000,)),
+    "test_images": ("t10k-images-idx3-ubyte.gz", 2051, (10000, 28, 28)),
+    "test_labels": ("t10k-labels-idx1-ubyte.gz", 2049, (10000,)),
+}
+
+
+def _candidate_dirs(path):
+    """Folders to search, in order, paired with where each came from."""
+    if path is not None:
+        yield Path(path), "the path argument"
+    if os.environ.get("SKAE_DATA"):
+        yield Path(os.environ["SKAE_DATA"]), "$SKAE_DATA"
+        yield Path(os.environ["SKAE_DATA"]) / "fashion-mnist", "$SKAE_DATA"
+    yield Path.home() / ".keras" / "datasets" / "fashion-mnist", "the Keras cache"
+    yield FASHION_MNIST_DEBIAN_DIR, "Debian's dataset-fashion-mnist"
+
+
+def _read_idx(file_path, magic, shape):
+    """Read one gzipped IDX file, checking its header against what it must hold."""
+    with gzip.open(file_path, "rb") as file:
+        data = file.read()
+    header_size = 4 * (1 + len(shape))
+    header = np.frombuffer(data, dtype=">u4", count=1 + len(shape))
+    expected = (magic, *shape)
+    if tuple(int(value) for value in header) != expected or (
+        len(data) != header_size + int(np.prod(shape))
+    ):
+        raise ValueError(
+            f"{file_path} is not the Fashion-MNIST file it is named after: its "
+            f"header reads {tuple(int(v) for v in header)}, expected {expected}."
+        )
+    # Copied so the arrays are writable, as Keras's are.
+    return np.frombuffer(data, dtype=np.uint8, offset=header_size).reshape(shape).copy()
+
+
+def _download_with_keras():
+    """Fetch the data through Keras (needs network); return the Keras cache dir."""
+    import keras
+
+    keras.datasets.fashion_mnist.load_data()
+    return Path.home() / ".keras" / "datasets" / "fashion-mnist"
+
+
+def load_fashion_mnist(path=None, *, as_float=False, download=True):
+    """Load Fashion-MNIST as Keras's ``fashion_mnist.load_data`` returns it.
+
+    The four IDX files are looked for, in order, in ``path``, in
+    ``$SKAE_DATA`` (or its ``fashion-mnist`` subfolder), in the Keras cache
+    ``~/.keras/datasets/fashion-mnist`` and in Debian's
+    ``/usr/share/datasets/fashion-mnist`` (``apt-get install
+    dataset-fashion-mnist``); only if none has them is Keras's download tried.
+    Each file's header and length are checked before it is used.
+
+    Parameters
+    ----------
+    path : str or os.PathLike or None, default=None
+        A folder holding ``train-images-idx3-ubyte.gz`` and the other files.
+    as_float : bool, default=False
+        Return images as float32 scaled to [0, 1] (pixels / 255), as the
+        tutorials do before training, instead of uint8.
+    download : bool, default=True
+        Whether to try Keras's download when no local copy is found.
+
+    Returns
+    -------
+    (X_train, y_train), (X_test, y_test) : tuple of tuples of ndarray
+        Images of shape (60000, 28, 28) and (10000, 28, 28), uint8 (or
+        float32 with ``as_float``); labels uint8 in 0..9.
+
+    Raises
+    ------
+    FileNotFoundError
+        If no folder holds the files and the download fails or is off; the
+        message lists where it looked and how to get the data.
+
+    Examples
+    --------
+    >>> from skae.datasets import load_fashion_mnist
+    >>> (X_train, y_train), (X_test, y_test) = load_fashion_mnist()  # doctest: +SKIP
+    >>> X_train.shape, X_test.dtype  # doctest: +SKIP
+    ((60000, 28, 28), dtype('uint8'))
+    """
+    looked = []
+    folder = None
+    for candidate, origin in _candidate_dirs(path):
+        looked.append(f"{candidate} ({origin})")
+        if all((candidate / name).is_file() for name, _, _ in _FILES.values()):
+            folder = candidate
+            break
+    if folder is None and download:
+        try:
+            folder = _download_with_keras()
+        except Exception as error:  # no network, blocked host, ...
+            looked.append(f"Keras's download (failed: {error})")
+    if folder is None:
+        raise FileNotFoundError(
+            "Fashion-MNIST was not found. Looked in:\n  "
+            + "\n  ".join(looked)
+            + "\nInstall Debian's package (apt-get install dataset-fashion-mnist), "
+            "or put the four IDX .gz files in a folder and pass it as path= or "
+            "set SKAE_DATA to it."
+        )
+    arrays = {
+        key: _read_idx(folder / name, magic, shape)
+        for key, (name, magic, shape) in _FILES.items()
+    }
+    X_train, X_test = arrays["train_images"], arrays["test_images"]
+    if as_float:
+        X_train = X_train.astype(np.float32) / 255.0
+        X_test = X_test.astype(np.float32) / 255.0
+    return (X_train, arrays["train_labels"]), (X_test, arrays["test_labels"])

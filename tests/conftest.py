@@ -1,0 +1,36 @@
+"""Shared fixtures: small data and small fitted models, built once per session."""
+
+import os
+
+# Quiet TensorFlow's C++ start-up logging before it is imported.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# scikit-learn's array-API check runs only when SciPy is imported with this
+# set; without it that check is skipped, and every check must run.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+from skae import AutoencoderTransformer
+
+#: Settings that keep test models tiny and quick.
+SMALL = dict(epochs=2, batch_size=64, random_state=0)
+
+
+@pytest.fixture(scope="session")
+def digits():
+    """The 8x8 digits scaled to [0, 1]: 1,797 rows of 64 float64 features."""
+    return load_digits().data / 16.0
+
+
+@pytest.fixture(scope="session")
+def digit_images(digits):
+    """The digits as a (n, 8, 8) image array."""
+    return digits.reshape(-1, 8, 8)
+
+
+@pytest.fixture(scope="session")
+def fitted_dense(digits):
+    """A small dense autoencoder fitted on the digits (do not mutate)."""
+    return AutoencoderTransformer(latent_dim=4, **SMALL).fit(digits)

@@ -1,0 +1,103 @@
+"""The pure Keras builders in skae.architectures."""
+
+import keras
+import numpy as np
+import pytest
+
+from skae.architectures import (
+    compose_autoencoder,
+    conv_autoencoder,
+    dense_autoencoder,
+    split_autoencoder,
+)
+
+
+def layer_summary(model):
+    """(class name, units or filters, activation name) of each weighted layer."""
+    summary = []
+    for layer in model.layers:
+        if not layer.weights:
+            continue
+        size = getattr(layer, "units", None) or getattr(layer, "filters", None)
+        summary.append((type(layer).__name__, size, layer.activation.__name__))
+    return summary
+
+
+def test_dense_defaults_are_the_seed_model():
+    encoder, decoder = dense_autoencoder((28, 28))
+    assert isinstance(encoder.layers[1], keras.layers.Flatten)
+    assert layer_summary(encoder) == [("Dense", 64, "relu")]
+    assert layer_summary(decoder) == [("Dense", 784, "sigmoid")]
+    assert isinstance(decoder.layers[-1], keras.layers.Reshape)
+    # Dense(64) on 784 inputs and Dense(784) on 64 codes, with biases.
+    assert encoder.count_params() == 784 * 64 + 64
+    assert decoder.count_params() == 64 * 784 + 784
+    assert decoder.output_shape == (None, 28, 28)
+
+
+def test_dense_hidden_layers_are_mirrored():
+    encoder, decoder = dense_autoencoder(
+        (20,), 3, hidden_layer_sizes=(16, 8), activation="tanh", output_activation=None
+    )
+    assert layer_summary(encoder) == [("Dense", 16, "tanh"), ("Dense", 8, "tanh"), ("Dense", 3, "tanh")]
+    assert layer_summary(decoder) == [("Dense", 8, "tanh"), ("Dense", 16, "tanh"), ("Dense", 20, "linear")]
+    assert decoder.output_shape == (None, 20)
+
+
+def test_conv_defaults_are_the_seed_denoiser():
+    encoder, decoder = conv_autoencoder((28, 28, 1))
+    assert layer_summary(encoder) == [("Conv2D", 16, "relu"), ("Conv2D", 8, "relu")]
+    assert layer_summary(decoder) == [
+        ("Conv2DTranspose", 8, "relu"),
+        ("Conv2DTranspose", 16, "relu"),
+        ("Conv2D", 1, "sigmoid"),
+    ]
+    # The parameter counts the tutorial's model summary prints.
+    assert encoder.count_params() == 160 + 1160
+    assert decoder.count_params() == 584 + 1168 + 145
+    assert encoder.output_shape == (None, 7 * 7 * 8)
+    assert all(layer.strides == (2, 2) for layer in encoder.layers if layer.weights)
+
+
+@pytest.mark.parametrize("shape", [(30, 30, 1), (9, 13, 3), (8, 8, 1), (1, 1, 2), (28, 28, 1)])
+def test_conv_handles_sizes_that_do_not_halve_evenly(shape):
+    encoder, decoder = conv_autoencoder(shape)
+    assert decoder.output_shape == (None, *shape)
+    model = compose_autoencoder(encoder, decoder, shape)
+    output = model(np.zeros((2, *shape), dtype="float32"))
+    assert tuple(output.shape) == (2, *shape)
+
+
+def test_conv_bottleneck_has_latent_dim_codes():
+    encoder, decoder = conv_autoencoder((28, 28, 1), 10, conv_filters=(4,))
+    assert encoder.output_shape == (None, 10)
+    assert decoder.input_shape == (None, 10)
+    assert layer_summary(encoder)[-1] == ("Dense", 10, "relu")
+    assert decoder.output_shape == (None, 28, 28, 1)
+
+
+def test_conv_needs_three_dimensional_samples():
+    with pytest.raises(ValueError, match="height, width, channels"):
+        conv_autoencoder((784,))
+
+
+def test_compose_shares_weights_and_split_recovers_the_parts():
+    encoder, decoder = dense_autoencoder((6,), 2)
+    model = compose_autoencoder(encoder, decoder, (6,))
+    assert split_autoencoder(model) == (encoder, decoder)
+    assert {id(v) for v in model.weights} == {id(v) for v in encoder.weights + decoder.weights}
+
+
+def test_compose_rejects_codes_that_are_not_2d():
+    inputs = keras.Input((4, 4, 1))
+    encoder = keras.Model(inputs, keras.layers.Conv2D(2, 3, padding="same")(inputs))
+    decoder = keras.Sequential([keras.layers.Conv2D(1, 3, padding="same")])
+    with pytest.raises(ValueError, match="2-D codes"):
+        compose_autoencoder(encoder, decoder, (4, 4, 1))
+
+
+def test_compose_rejects_a_decoder_of_the_wrong_shape():
+    encoder, _ = dense_autoencoder((6,), 2)
+    _, decoder = dense_autoencoder((5,), 2)
+    with pytest.raises(ValueError, match=r"input's shape \(6,\)"):
+        compose_autoencoder(encoder, decoder, (6,))

@@ -1,0 +1,32 @@
+"""scikit-learn's whole estimator contract, via ``parametrize_with_checks``.
+
+Every check runs and must pass: none is skipped or expected to fail, and no
+estimator claims to be non-deterministic.
+"""
+
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skae import AutoencoderTransformer
+
+# Tiny models: the checks fit several dozen times on data of a few features.
+TINY = dict(latent_dim=2, epochs=2, batch_size=16)
+
+ESTIMATORS = [
+    AutoencoderTransformer(**TINY),
+    AutoencoderTransformer(hidden_layer_sizes=(4,), **TINY),
+    AutoencoderTransformer(
+        output_activation=None,
+        loss="mae",
+        optimizer="sgd",
+        validation_split=0.2,
+        early_stopping=True,
+        patience=1,
+        **TINY,
+    ),
+]
+
+
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
