@@ -14,6 +14,13 @@ import time
 from ._version import __version__
 
 
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
 def _build_parser():
     parser = argparse.ArgumentParser(
         prog="skae",
@@ -37,7 +44,10 @@ def _build_parser():
         default="fashion-mnist",
         help="data to run on (default: fashion-mnist, falling back to digits)",
     )
-    demo.add_argument("--epochs", type=int, default=None, help="training epochs (default: 10; 2 with --quick)")
+    demo.add_argument(
+        "--epochs", type=_positive_int, default=None,
+        help="training epochs (default: 10; 2 with --quick)",
+    )
     demo.add_argument(
         "--quick",
         action="store_true",

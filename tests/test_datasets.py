@@ -1,0 +1,110 @@
+"""skae.datasets.load_fashion_mnist: where it looks, what it checks, how it fails."""
+
+import gzip
+
+import numpy as np
+import pytest
+
+import skae.datasets as datasets
+from skae.datasets import FASHION_MNIST_DEBIAN_DIR, load_fashion_mnist
+
+DEBIAN_FILES_PRESENT = (FASHION_MNIST_DEBIAN_DIR / "train-images-idx3-ubyte.gz").is_file()
+
+
+def write_idx(path, magic, array):
+    header = np.array([magic, *array.shape], dtype=">u4").tobytes()
+    with gzip.open(path, "wb", compresslevel=1) as file:
+        file.write(header + array.astype(np.uint8).tobytes())
+
+
+@pytest.fixture(scope="module")
+def fake_data_dir(tmp_path_factory):
+    """A folder with valid IDX files: pixel value = label, to check pairing."""
+    folder = tmp_path_factory.mktemp("fashion")
+    for prefix, n in (("train", 60000), ("t10k", 10000)):
+        labels = np.arange(n) % 10
+        write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", 2049, labels)
+        images = np.broadcast_to(labels[:, None, None], (n, 28, 28))
+        write_idx(folder / f"{prefix}-images-idx3-ubyte.gz", 2051, images)
+    return folder
+
+
+@pytest.fixture
+def nowhere(tmp_path, monkeypatch):
+    """No data anywhere: empty home, no SKAE_DATA, no Debian folder, no download."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("SKAE_DATA", raising=False)
+    monkeypatch.setattr(datasets, "FASHION_MNIST_DEBIAN_DIR", tmp_path / "no-debian")
+
+    def offline():
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(datasets, "_download_with_keras", offline)
+    return tmp_path
+
+
+def test_reads_a_given_folder(fake_data_dir, nowhere):
+    (X_train, y_train), (X_test, y_test) = load_fashion_mnist(fake_data_dir)
+    assert X_train.shape == (60000, 28, 28) and X_test.shape == (10000, 28, 28)
+    assert X_train.dtype == np.uint8 and y_train.dtype == np.uint8
+    np.testing.assert_array_equal(X_train[:, 0, 0], y_train)
+    np.testing.assert_array_equal(X_test[:, 5, 5], y_test)
+    X_train[0, 0, 0] = 1  # writable, like Keras's arrays
+
+
+def test_as_float_scales_to_unit_range(fake_data_dir, nowhere):
+    (X_train, _), (X_test, _) = load_fashion_mnist(fake_data_dir, as_float=True)
+    assert X_train.dtype == np.float32 and X_test.dtype == np.float32
+    assert X_train.max() == pytest.approx(9 / 255)
+
+
+def test_skae_data_environment_variable(fake_data_dir, nowhere, monkeypatch):
+    monkeypatch.setenv("SKAE_DATA", str(fake_data_dir))
+    (X_train, _), _ = load_fashion_mnist()
+    assert X_train.shape == (60000, 28, 28)
+
+
+def test_keras_cache_is_searched(fake_data_dir, nowhere):
+    cache = nowhere / ".keras" / "datasets" / "fashion-mnist"
+    cache.mkdir(parents=True)
+    for file in fake_data_dir.iterdir():
+        (cache / file.name).symlink_to(file)
+    (_, y_train), _ = load_fashion_mnist()
+    assert len(y_train) == 60000
+
+
+def test_nothing_found_raises_one_clear_error(nowhere):
+    with pytest.raises(FileNotFoundError) as error:
+        load_fashion_mnist(nowhere / "missing")
+    message = str(error.value)
+    for expected in ("the path argument", "the Keras cache", "Debian", "network is unreachable",
+                     "apt-get install dataset-fashion-mnist", "SKAE_DATA"):
+        assert expected in message
+
+
+def test_download_false_does_not_try_keras(nowhere, monkeypatch):
+    def must_not_download():
+        raise AssertionError("download attempted")
+
+    monkeypatch.setattr(datasets, "_download_with_keras", must_not_download)
+    with pytest.raises(FileNotFoundError, match="Looked in"):
+        load_fashion_mnist(download=False)
+
+
+def test_a_damaged_file_is_rejected(fake_data_dir, tmp_path, nowhere):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for file in fake_data_dir.iterdir():
+        (broken / file.name).symlink_to(file)
+    (broken / "t10k-labels-idx1-ubyte.gz").unlink()
+    write_idx(broken / "t10k-labels-idx1-ubyte.gz", 2049, np.zeros(9999))
+    with pytest.raises(ValueError, match="t10k-labels.*expected \\(2049, 10000\\)"):
+        load_fashion_mnist(broken)
+
+
+@pytest.mark.skipif(not DEBIAN_FILES_PRESENT, reason="Debian's dataset-fashion-mnist is not installed")
+def test_finds_debians_files():
+    (X_train, y_train), (X_test, y_test) = load_fashion_mnist(download=False)
+    assert X_train.shape == (60000, 28, 28) and X_test.shape == (10000, 28, 28)
+    assert set(np.unique(y_train)) == set(range(10)) == set(np.unique(y_test))
+    assert X_train.max() == 255

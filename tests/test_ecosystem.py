@@ -1,0 +1,67 @@
+"""skae inside the scikit-learn ecosystem: Pipelines, search, and scikeras beside it."""
+
+import keras
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler
+
+from skae import AutoencoderTransformer
+
+
+@pytest.fixture(scope="module")
+def labelled_digits():
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
+
+
+def test_encoder_as_feature_extractor_in_a_pipeline(labelled_digits):
+    X_train, X_test, y_train, y_test = labelled_digits
+    pipeline = make_pipeline(
+        MinMaxScaler(),
+        AutoencoderTransformer(latent_dim=16, epochs=10, random_state=0),
+        LogisticRegression(max_iter=1000),
+    )
+    pipeline.fit(X_train, y_train)
+    assert pipeline[:-1].transform(X_test).shape == (len(X_test), 16)
+    assert pipeline.score(X_test, y_test) > 0.8
+
+
+def test_grid_search_tunes_latent_dim_with_the_default_score(digits):
+    search = GridSearchCV(
+        AutoencoderTransformer(epochs=3, random_state=0), {"latent_dim": [2, 16]}, cv=2
+    ).fit(digits)
+    assert search.best_params_ == {"latent_dim": 16}
+    assert search.cv_results_["mean_test_score"][1] > search.cv_results_["mean_test_score"][0]
+    assert search.best_estimator_.transform(digits[:3]).shape == (3, 16)
+
+
+def test_cross_val_score_without_a_scorer(digits):
+    scores = cross_val_score(AutoencoderTransformer(latent_dim=8, epochs=1, random_state=0), digits, cv=3)
+    assert scores.shape == (3,) and np.all(scores < 0)
+
+
+def test_skae_codes_feed_a_scikeras_classifier(labelled_digits):
+    from scikeras.wrappers import KerasClassifier
+
+    def softmax_classifier(meta):
+        return keras.Sequential([
+            keras.Input((meta["n_features_in_"],)),
+            keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+        ])
+
+    X_train, X_test, y_train, y_test = labelled_digits
+    pipeline = make_pipeline(
+        MinMaxScaler(),
+        AutoencoderTransformer(latent_dim=16, epochs=10, random_state=0),
+        # No random_state here: scikeras's seeding turns on TensorFlow's op
+        # determinism for the whole process, which skae itself never does.
+        KerasClassifier(softmax_classifier, loss="sparse_categorical_crossentropy",
+                        optimizer="adam", optimizer__learning_rate=0.05, epochs=30, verbose=0),
+    )
+    pipeline.fit(X_train, y_train)
+    assert pipeline.predict(X_test).shape == y_test.shape
+    assert np.mean(pipeline.predict(X_test) == y_test) > 0.8
