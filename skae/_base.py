@@ -94,6 +94,12 @@ def _python_random_seeded(seed):
         random.setstate(saved_state)
 
 
+def _ndim(X):
+    """Number of dimensions of an array-like, without NumPy's dispatch protocol."""
+    shape = getattr(X, "shape", None)
+    return len(shape) if shape is not None else np.asarray(X).ndim
+
+
 def _flatten_samples(X):
     """Return ``X`` with each sample flattened, and the samples' shape.
 
@@ -103,8 +109,7 @@ def _flatten_samples(X):
     """
     if sp.issparse(X) or hasattr(X, "iloc") or hasattr(X, "__dataframe__"):
         return X, None
-    shape = getattr(X, "shape", None)
-    ndim = len(shape) if shape is not None else np.asarray(X).ndim
+    ndim = _ndim(X)
     if ndim <= 2:
         return X, None
     if ndim > 4:
@@ -115,6 +120,11 @@ def _flatten_samples(X):
         )
     X = np.asarray(X)
     return X.reshape(X.shape[0], -1), X.shape[1:]
+
+
+def _as_model_input(rows, model_shape):
+    """Return 2-D ``rows`` as a float32 batch of samples of ``model_shape``."""
+    return np.asarray(rows, dtype=np.float32).reshape(-1, *model_shape)
 
 
 def _check_positive_ints(value, name, *, allow_empty=True):
@@ -152,8 +162,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
     Not meant to be used directly: use :class:`skae.AutoencoderTransformer` or
     :class:`skae.DenoisingAutoencoder`, whose docstrings describe every
-    parameter. Subclasses customise training through :meth:`_training_pair`
-    and :meth:`_validation_pair`.
+    parameter. Subclasses customise training through the hooks
+    :meth:`_start_fit`, :meth:`_corrupt` and ``_fresh_corruption``.
     """
 
     _parameter_constraints = {
@@ -225,10 +235,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     # Validation
     # ------------------------------------------------------------------ #
     def _check_params(self):
-        """Check what ``_parameter_constraints`` cannot express.
-
-        Returns the fresh optimizer to train with.
-        """
+        """Check what ``_parameter_constraints`` cannot express."""
         _check_positive_ints(self.hidden_layer_sizes, "hidden_layer_sizes")
         _check_positive_ints(self.conv_filters, "conv_filters", allow_empty=False)
         if self.image_shape is not None:
@@ -243,7 +250,6 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             keras.activations.get, self.output_activation, "output_activation"
         )
         _resolve_keras_object(keras.losses.get, self.loss, "loss")
-        return self._make_optimizer()
 
     def _make_optimizer(self):
         """Return a fresh optimizer, leaving the ``optimizer`` parameter as is."""
@@ -325,49 +331,54 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     # ------------------------------------------------------------------ #
     # Training
     # ------------------------------------------------------------------ #
-    def _training_pair(self, X_batch, y_batch, rng):
-        """Return the ``(inputs, targets)`` Keras trains on for one batch.
+    #: Whether ``fit(X)`` corrupts each batch afresh (see :meth:`_corrupt`).
+    _fresh_corruption = False
 
-        ``X_batch`` and ``y_batch`` are float32 rows of the training input and
-        target; ``rng`` is the fit's own ``numpy.random.Generator``.
+    def _start_fit(self, X, y):
+        """Record what training needs to know about the validated data.
+
+        A hook called before training with ``X`` and the targets ``y``
+        (``None`` when they are ``X``); nothing to record here.
         """
-        return X_batch, y_batch
 
-    def _validation_pair(self, X_val, y_val, rng):
-        """Return the ``(inputs, targets)`` of the held-out validation rows."""
-        return X_val, y_val
+    def _corrupt(self, X, rng):
+        """Return the inputs the model learns to restore ``X`` from.
 
-    def _training_batches(self, X, y, model_shape, seed):
+        A hook: the identity here, so an autoencoder reconstructs its input;
+        :class:`~skae.DenoisingAutoencoder` returns a noisy copy. ``rng`` is a
+        ``numpy.random.Generator`` owned by the fit.
+        """
+        return X
+
+    def _training_batches(self, inputs, targets, model_shape, seed, *, corrupt_batches):
         """Yield ``(inputs, targets)`` batches forever, reshuffled each epoch.
 
-        ``y`` is ``None`` when the targets are the inputs. Keras takes this
-        generator with ``steps_per_epoch``; it runs in order, so the batches
-        depend on ``seed`` alone. Rows are converted to float32 one batch at a
-        time, so ``X`` is never copied whole.
+        Keras takes this generator with ``steps_per_epoch``; it runs in order,
+        so the batches depend on ``seed`` alone. Rows are converted to float32
+        one batch at a time, so the data are never copied whole. With
+        ``corrupt_batches`` each batch of inputs is corrupted anew.
         """
         rng = np.random.default_rng(seed)
-        n_samples = X.shape[0]
-
-        def rows_as_samples(array, rows):
-            return np.asarray(array[rows], dtype=np.float32).reshape(-1, *model_shape)
-
+        n_samples = inputs.shape[0]
         while True:
             order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
             for start in range(0, n_samples, self.batch_size):
                 rows = np.sort(order[start : start + self.batch_size])
-                X_batch = rows_as_samples(X, rows)
-                y_batch = X_batch if y is None else rows_as_samples(y, rows)
-                yield self._training_pair(X_batch, y_batch, rng)
+                X_batch = _as_model_input(inputs[rows], model_shape)
+                y_batch = X_batch if targets is inputs else _as_model_input(targets[rows], model_shape)
+                if corrupt_batches:
+                    X_batch = self._corrupt(X_batch, rng)
+                yield X_batch, y_batch
 
     def _split_validation(self, X, y):
         """Hold out the last ``validation_split`` share of rows, as Keras does.
 
-        Returns ``X_train, y_train, (X_val, y_val)``; ``y`` parts are ``None``
-        when ``y`` is, and the validation pair is ``None`` without a split.
+        Returns ``X_train, y_train, X_val, y_val``: the ``y`` parts are
+        ``None`` when ``y`` is, and the validation parts without a split.
         """
         n_samples = X.shape[0]
         if not self.validation_split:
-            return X, y, None
+            return X, y, None, None
         n_train = math.ceil(n_samples * (1 - self.validation_split))
         if n_train == n_samples or n_train == 0:
             raise ValueError(
@@ -376,47 +387,70 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 f"samples with n_samples={n_samples}."
             )
         if y is None:
-            return X[:n_train], None, (X[n_train:], X[n_train:])
-        return X[:n_train], y[:n_train], (X[n_train:], y[n_train:])
+            return X[:n_train], None, X[n_train:], None
+        return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
+
+    def _training_data(self, X, y, model_shape, batch_seed, noise_seed):
+        """Return ``(batches, steps_per_epoch, validation_data)`` for Keras.
+
+        Without ``y`` the targets are ``X`` and the inputs its corruption:
+        per batch with ``_fresh_corruption``, else once up front (``X`` itself
+        for a plain autoencoder). With ``y`` the pairs are used as given.
+        """
+        X_train, y_train, X_val, y_val = self._split_validation(X, y)
+        noise_rng = np.random.default_rng(noise_seed)
+        corrupt_batches = y is None and self._fresh_corruption
+        if y is None:
+            inputs, targets = X_train, X_train
+            if not corrupt_batches:
+                inputs = self._corrupt(X_train, noise_rng)
+            if X_val is not None:
+                X_val, y_val = self._corrupt(X_val, noise_rng), X_val
+        else:
+            inputs, targets = X_train, y_train
+
+        validation_data = None
+        if X_val is not None:
+            val_inputs = _as_model_input(X_val, model_shape)
+            val_targets = val_inputs if y_val is X_val else _as_model_input(y_val, model_shape)
+            validation_data = (val_inputs, val_targets)
+        batches = self._training_batches(
+            inputs, targets, model_shape, batch_seed, corrupt_batches=corrupt_batches
+        )
+        return batches, math.ceil(X_train.shape[0] / self.batch_size), validation_data
 
     def _fit(self, X, y=None):
-        """Fit on ``X`` with targets ``y`` (``X`` itself when ``None``)."""
+        """Fit to restore ``X`` from its corruption, or ``y`` from ``X``."""
         self._validate_params()
-        optimizer = self._check_params()
+        self._check_params()
+        optimizer = self._make_optimizer()
         X = self._validate_samples(X, reset=True)
         if y is not None:
             y = self._validate_target(X, y)
         model_shape = self._resolve_model_input_shape()
-        X_train, y_train, validation = self._split_validation(X, y)
-
         rng = check_random_state(self.random_state)
-        build_seed, data_seed = (int(s) for s in rng.randint(_MAX_SEED, size=2))
+        build_seed, batch_seed, noise_seed = (int(s) for s in rng.randint(_MAX_SEED, size=3))
+        self._start_fit(X, y)
+        batches, steps_per_epoch, validation_data = self._training_data(
+            X, y, model_shape, batch_seed, noise_seed
+        )
+
         with _python_random_seeded(build_seed):
             encoder, decoder = self._build_encoder_decoder(model_shape)
             model = compose_autoencoder(encoder, decoder, model_shape)
         model.compile(optimizer=optimizer, loss=self.loss)
-
-        validation_data = None
-        if validation is not None:
-            X_val, y_val = (
-                np.asarray(part, dtype=np.float32).reshape(-1, *model_shape)
-                for part in validation
-            )
-            validation_data = self._validation_pair(
-                X_val, y_val, np.random.default_rng(data_seed + 1)
-            )
         callbacks = list(self.callbacks or [])
         if self.early_stopping:
             callbacks.append(
                 keras.callbacks.EarlyStopping(
-                    monitor="val_loss" if validation is not None else "loss",
+                    monitor="val_loss" if validation_data is not None else "loss",
                     patience=self.patience,
                     restore_best_weights=True,
                 )
             )
         history = model.fit(
-            self._training_batches(X_train, y_train, model_shape, data_seed),
-            steps_per_epoch=math.ceil(X_train.shape[0] / self.batch_size),
+            batches,
+            steps_per_epoch=steps_per_epoch,
             epochs=self.epochs,
             shuffle=False,  # the generator shuffles, with our own seed
             validation_data=validation_data,
@@ -558,7 +592,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         return -self._reconstruction_errors(X, X)
 
     def score(self, X, y=None):
-        """Negative mean squared reconstruction error over ``X``.
+        """Mean of :meth:`score_samples`: the negative reconstruction error.
 
         Higher is better, so ``GridSearchCV`` and ``cross_val_score`` can rank
         autoencoders without a ``scoring`` argument.

@@ -1,0 +1,90 @@
+"""Docstring sections shared by the estimators, kept in one place.
+
+The estimators' class docstrings interpolate these blocks, so a parameter
+shared through :class:`skae._base.BaseAutoencoder` is documented once.
+"""
+
+#: The ``Parameters`` entries of every BaseAutoencoder parameter.
+SHARED_PARAMETERS = """\
+    latent_dim : int or None, default=None
+        Number of codes. ``None`` uses the architecture's own: 64 for
+        ``"dense"`` (the tutorials' size), and for ``"conv"`` the flattened
+        last feature map (392 codes for 28x28 images); an int with ``"conv"``
+        adds a Dense bottleneck of that size. Passed on to a callable
+        ``architecture`` as given.
+    architecture : {"dense", "conv"} or callable, default="dense"
+        ``"dense"``: fully connected, see ``hidden_layer_sizes``.
+        ``"conv"``: stride-2 convolutions down, transposed convolutions up,
+        for images (see ``image_shape`` and ``conv_filters``).
+        A callable ``f(input_shape, latent_dim)`` returning Keras models
+        ``(encoder, decoder)`` builds any other autoencoder; see
+        :mod:`skae.architectures` for its contract.
+    hidden_layer_sizes : sequence of int, default=()
+        Dense layers between the input and the codes (``"dense"`` only); the
+        decoder mirrors them.
+    activation : str or callable, default="relu"
+        Keras activation of the hidden layers and of the codes.
+    output_activation : str or callable or None, default="sigmoid"
+        Keras activation of the reconstruction; ``None`` is linear.
+    image_shape : tuple of int or None, default=None
+        ``(height, width[, channels])`` of one sample. Needed only when
+        ``architecture="conv"`` gets flattened 2-D ``X``; image-shaped ``X``
+        gives the shape itself.
+    conv_filters : sequence of int, default=(16, 8)
+        Filters of the stride-2 convolutions (``"conv"`` only), outermost
+        first. Kernels are 3x3.
+    loss : str or callable, default="mse"
+        Keras loss, e.g. ``"mse"``, ``"mae"`` or ``"binary_crossentropy"``.
+    optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Keras optimizer name or instance. An instance is used as a template:
+        each fit trains a fresh copy, so the instance itself is not changed.
+    learning_rate : float or None, default=None
+        Learning rate of the optimizer; ``None`` keeps the optimizer's own
+        (0.001 for Adam).
+    epochs : int, default=10
+        Passes over the training data.
+    batch_size : int, default=32
+        Samples per gradient step.
+    shuffle : bool, default=True
+        Whether to reshuffle the training rows before each epoch.
+    validation_split : float in [0, 1), default=0.0
+        Share of rows, taken from the end of ``X`` as Keras does, held out to
+        report ``val_loss`` in ``history_`` and to drive early stopping.
+    early_stopping : bool, default=False
+        Stop when the monitored loss (``val_loss`` with a validation split,
+        else ``loss``) has not improved for ``patience`` epochs, and keep the
+        best weights.
+    patience : int, default=5
+        Epochs without improvement before early stopping.
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks for ``fit``, used as given (Keras calls them).
+    verbose : {0, 1, 2}, default=0
+        Keras's verbosity: 1 shows its progress bar, 2 one line per epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation and shuffling. An int makes two fits
+        bit-identical on CPU, without changing any global random state.
+        ``None`` draws the seeds from NumPy's global random state, as
+        scikit-learn estimators do.
+"""
+
+#: The ``Attributes`` entries every fitted estimator has.
+SHARED_ATTRIBUTES = """\
+    model_ : keras.Model
+        The trained autoencoder: ``encoder_`` followed by ``decoder_``.
+    encoder_ : keras.Model
+        Maps samples to codes; shares its weights with ``model_``.
+    decoder_ : keras.Model
+        Maps codes to reconstructions; shares its weights with ``model_``.
+    history_ : dict of str to list of float
+        Per-epoch Keras logs, e.g. ``history_["loss"]`` and, with a
+        validation split, ``history_["val_loss"]``.
+    n_iter_ : int
+        Number of epochs run (fewer than ``epochs`` after early stopping).
+    input_shape_ : tuple of int
+        Shape of one sample as given to ``fit``.
+    n_features_in_ : int
+        Number of values per sample seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during ``fit``, when ``X`` has string
+        column names.
+"""
