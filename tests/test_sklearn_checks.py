@@ -7,7 +7,7 @@ estimator claims to be non-deterministic.
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skae import AutoencoderTransformer
+from skae import AutoencoderTransformer, DenoisingAutoencoder
 
 # Tiny models: the checks fit several dozen times on data of a few features.
 TINY = dict(latent_dim=2, epochs=2, batch_size=16)
@@ -24,6 +24,9 @@ ESTIMATORS = [
         patience=1,
         **TINY,
     ),
+    DenoisingAutoencoder(noise="gaussian", **TINY),
+    DenoisingAutoencoder(noise="salt_and_pepper", noise_factor=0.3, fresh_noise=False, **TINY),
+    DenoisingAutoencoder(noise="masking", clip=None, validation_split=0.2, **TINY),
 ]
 
 

@@ -1,0 +1,250 @@
+"""DenoisingAutoencoder: an autoencoder trained to undo corruption."""
+
+import hashlib
+from numbers import Real
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import BaseAutoencoder, _ndim
+from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from .noise import NOISES, gaussian, masking, salt_and_pepper
+
+
+class DenoisingAutoencoder(BaseAutoencoder):
+    __doc__ = f"""Keras denoising autoencoder as a scikit-learn transformer.
+
+    ``fit(X)`` trains the autoencoder to restore clean ``X`` from corrupted
+    copies of it, with fresh noise for every batch by default;
+    ``fit(X_noisy, X_clean)`` trains on explicit pairs, as the classic
+    denoising tutorial does. ``denoise`` cleans new input, ``transform``
+    encodes input as given (no noise is added after ``fit``), and ``score``
+    is the negative mean squared error of denoising a repeatable corruption
+    of ``X``, so :class:`~sklearn.model_selection.GridSearchCV` can tune it.
+
+    The tutorial's model is ``DenoisingAutoencoder(architecture="conv",
+    image_shape=(28, 28, 1), noise="gaussian", noise_factor=0.2,
+    loss="mae")``. Everything else behaves as in
+    :class:`AutoencoderTransformer`.
+
+    Parameters
+    ----------
+{SHARED_PARAMETERS}    noise : {{"gaussian", "salt_and_pepper", "masking"}}, default="gaussian"
+        Corruption used in ``fit(X)`` and ``score``; see :mod:`skae.noise`.
+        ``"gaussian"`` adds ``noise_factor * N(0, 1)`` (the tutorial's),
+        ``"salt_and_pepper"`` sets a ``noise_factor`` share of entries to the
+        low or high end of ``value_range_``, ``"masking"`` sets a share of
+        entries to zero.
+    noise_factor : float, default=0.2
+        Standard deviation of Gaussian noise, or the share of corrupted
+        entries (in [0, 1]) for the other two.
+    clip : "auto", (float, float) or None, default="auto"
+        Range Gaussian noise is clipped to and whose ends salt-and-pepper
+        noise uses. ``"auto"`` takes the training data's minimum and maximum
+        (the tutorial clips to [0, 1], its data's range); ``None`` switches
+        clipping off.
+    fresh_noise : bool, default=True
+        Corrupt every batch anew, so the model never sees the same noisy
+        sample twice. ``False`` corrupts the training data once before
+        training, as the tutorial does.
+
+    Attributes
+    ----------
+{SHARED_ATTRIBUTES}    value_range_ : (float, float)
+        The clip range: ``clip`` itself, or the training data's range for
+        ``"auto"`` and ``None`` (then used by salt-and-pepper noise only).
+
+    See Also
+    --------
+    AutoencoderTransformer : The plain autoencoder.
+    skae.noise : The corruption functions.
+
+    Notes
+    -----
+    ``fit(X, y)`` uses ``y`` as clean targets only when it is shaped like
+    ``X``; one-dimensional ``y``, such as the class labels a
+    :class:`~sklearn.pipeline.Pipeline` passes to every step, is ignored.
+
+    ``score`` and ``score_samples`` corrupt each sample with noise seeded by
+    the sample's own values, so a sample's score does not depend on the other
+    samples, their order, or the call.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skae import DenoisingAutoencoder
+    >>> X = load_digits().data / 16.0
+    >>> dae = DenoisingAutoencoder(latent_dim=16, noise="masking", noise_factor=0.3,
+    ...                            epochs=2, random_state=0).fit(X)
+    >>> dae.denoise(X[:5]).shape
+    (5, 64)
+    >>> dae.transform(X[:5]).shape
+    (5, 16)
+    """
+
+    _parameter_constraints = {
+        **BaseAutoencoder._parameter_constraints,
+        "noise": [StrOptions(set(NOISES))],
+        "noise_factor": [Interval(Real, 0, None, closed="left")],
+        "clip": [StrOptions({"auto"}), "array-like", None],
+        "fresh_noise": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        latent_dim=None,
+        *,
+        architecture="dense",
+        hidden_layer_sizes=(),
+        activation="relu",
+        output_activation="sigmoid",
+        image_shape=None,
+        conv_filters=(16, 8),
+        loss="mse",
+        optimizer="adam",
+        learning_rate=None,
+        epochs=10,
+        batch_size=32,
+        shuffle=True,
+        validation_split=0.0,
+        early_stopping=False,
+        patience=5,
+        callbacks=None,
+        verbose=0,
+        random_state=None,
+        noise="gaussian",
+        noise_factor=0.2,
+        clip="auto",
+        fresh_noise=True,
+    ):
+        super().__init__(
+            latent_dim=latent_dim,
+            architecture=architecture,
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            output_activation=output_activation,
+            image_shape=image_shape,
+            conv_filters=conv_filters,
+            loss=loss,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            epochs=epochs,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            validation_split=validation_split,
+            early_stopping=early_stopping,
+            patience=patience,
+            callbacks=callbacks,
+            verbose=verbose,
+            random_state=random_state,
+        )
+        self.noise = noise
+        self.noise_factor = noise_factor
+        self.clip = clip
+        self.fresh_noise = fresh_noise
+
+    def _check_params(self):
+        super()._check_params()
+        if self.noise != "gaussian" and self.noise_factor > 1:
+            raise ValueError(
+                f"noise_factor is the share of entries {self.noise} noise corrupts "
+                f"and must be in [0, 1], got {self.noise_factor!r}."
+            )
+        if self.clip is not None and not isinstance(self.clip, str):
+            clip = tuple(self.clip)
+            if len(clip) != 2 or not all(isinstance(v, Real) for v in clip) or clip[0] > clip[1]:
+                raise ValueError(
+                    f"clip must be 'auto', None or (low, high) with low <= high, got {self.clip!r}."
+                )
+
+    # Hooks of BaseAutoencoder's fit loop.
+    @property
+    def _fresh_corruption(self):
+        return self.fresh_noise
+
+    def _start_fit(self, X, y):
+        if self.clip is None or isinstance(self.clip, str):
+            clean = X if y is None else y
+            self.value_range_ = (float(clean.min()), float(clean.max()))
+        else:
+            self.value_range_ = tuple(float(v) for v in self.clip)
+
+    def _corrupt(self, X, rng):
+        if self.noise == "gaussian":
+            clip_range = None if self.clip is None else self.value_range_
+            return gaussian(X, self.noise_factor, clip_range=clip_range, random_state=rng)
+        if self.noise == "salt_and_pepper":
+            return salt_and_pepper(
+                X, self.noise_factor, value_range=self.value_range_, random_state=rng
+            )
+        return masking(X, self.noise_factor, random_state=rng)
+
+    def fit(self, X, y=None):
+        """Train the autoencoder to restore clean samples from corrupted ones.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or image-shaped
+            Clean training samples, or with ``y`` the corrupted inputs.
+        y : None, array-like shaped like ``X``, or 1-D labels
+            ``None``: corrupt ``X`` with ``noise`` and learn to restore it.
+            An array shaped like ``X``: the clean targets for ``X``, used as
+            given (no noise is added). 1-D ``y`` (labels) is ignored.
+
+        Returns
+        -------
+        self : DenoisingAutoencoder
+            The fitted estimator.
+        """
+        if y is not None and _ndim(y) < 2:
+            y = None
+        return self._fit(X, y)
+
+    def denoise(self, X):
+        """Return cleaned samples: the autoencoder's output for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or image-shaped
+            Noisy samples, shaped as in ``fit`` (or flattened to 2-D).
+
+        Returns
+        -------
+        X_clean : ndarray of shape (n_samples, *input_shape_)
+            Denoised samples, shaped like those given to ``fit``, in ``X``'s
+            float dtype.
+        """
+        check_is_fitted(self)
+        X = self._validate_samples(X, reset=False)
+        cleaned = self._predict(self.model_, X, self._model_input_shape)
+        return cleaned.reshape(X.shape[0], *self.input_shape_)
+
+    def _seeded_corruption(self, X):
+        """Corrupt each row with noise seeded by the row's own values."""
+        noisy = np.empty_like(X)
+        for index, row in enumerate(X):
+            digest = hashlib.blake2b(row.astype(np.float64).tobytes(), digest_size=8).digest()
+            noisy[index] = self._corrupt(row, np.random.default_rng(int.from_bytes(digest, "little")))
+        return noisy
+
+    def score_samples(self, X):
+        """Negative mean squared error of denoising a corruption of each sample.
+
+        Each sample is corrupted with ``noise``, seeded by its own values, and
+        the denoised result is compared with the clean sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or image-shaped
+            Clean samples, shaped as in ``fit``.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            ``-mean((x - denoise(corrupt(x))) ** 2)`` per sample: higher is
+            better.
+        """
+        check_is_fitted(self)
+        X = self._validate_samples(X, reset=False)
+        return -self._reconstruction_errors(self._seeded_corruption(X), X)
