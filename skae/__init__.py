@@ -11,9 +11,20 @@ from ._version import __version__
 # Public name -> module that defines it.
 _PUBLIC = {
     "AutoencoderTransformer": "skae.autoencoder",
+    "DenoisingAutoencoder": "skae.denoising",
+    "RECONSTRUCTION_SCORERS": "skae.metrics",
+    "make_reconstruction_scorer": "skae.metrics",
+    "reconstruction_error": "skae.metrics",
 }
 
-__all__ = ["AutoencoderTransformer", "__version__"]
+__all__ = [
+    "AutoencoderTransformer",
+    "DenoisingAutoencoder",
+    "RECONSTRUCTION_SCORERS",
+    "__version__",
+    "make_reconstruction_scorer",
+    "reconstruction_error",
+]
 
 
 def __getattr__(name):
