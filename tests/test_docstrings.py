@@ -5,7 +5,14 @@ import importlib
 
 import pytest
 
-MODULES = ["skae.architectures", "skae.autoencoder", "skae.datasets"]
+MODULES = [
+    "skae.architectures",
+    "skae.autoencoder",
+    "skae.datasets",
+    "skae.denoising",
+    "skae.metrics",
+    "skae.noise",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
