@@ -97,6 +97,16 @@ class ReconstructionScorer:
     Made by :func:`make_reconstruction_scorer`; see there. Calling it as
     ``scorer(estimator, X, y=None)`` returns the signed metric of ``X``
     against ``estimator.inverse_transform(estimator.transform(X))``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.decomposition import PCA
+    >>> from skae.metrics import ReconstructionScorer
+    >>> X = load_digits().data
+    >>> scorer = ReconstructionScorer("psnr", data_range=16.0)
+    >>> scorer(PCA(n_components=32).fit(X), X) > scorer(PCA(n_components=4).fit(X), X)
+    True
     """
 
     def __init__(self, metric="mse", *, data_range=None, greater_is_better=None):
