@@ -60,9 +60,15 @@ from sklearn.base import (
 )
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
 
 from ._serialization import model_from_bytes, model_to_bytes
+from .exceptions import FitInterruptedWarning, InconsistentVersionWarning
 from ._version import __version__
 from .architectures import (
     ARCHITECTURES,
@@ -127,6 +133,19 @@ def _as_model_input(rows, model_shape):
     return np.asarray(rows, dtype=np.float32).reshape(-1, *model_shape)
 
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _check_float32_range(X, name="X"):
+    """Reject finite values the float32 Keras model would turn into infinity."""
+    if X.dtype != np.float32 and X.size and float(np.max(np.abs(X))) > _FLOAT32_MAX:
+        raise ValueError(
+            f"{name} has values beyond float32's range (+-{_FLOAT32_MAX:.3g}), in "
+            "which the Keras model computes; scale it first."
+        )
+    return X
+
+
 def _check_positive_ints(value, name, *, allow_empty=True):
     """Return ``value`` as a tuple of positive ints or raise a clear error."""
     try:
@@ -186,6 +205,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         "callbacks": [list, None],
         "verbose": [Interval(Integral, 0, 2, closed="both")],
         "random_state": ["random_state"],
+        "on_interrupt": [StrOptions({"warn", "raise"})],
     }
 
     def __init__(
@@ -210,6 +230,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         callbacks=None,
         verbose=0,
         random_state=None,
+        on_interrupt="warn",
     ):
         self.latent_dim = latent_dim
         self.architecture = architecture
@@ -230,6 +251,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         self.callbacks = callbacks
         self.verbose = verbose
         self.random_state = random_state
+        self.on_interrupt = on_interrupt
 
     # ------------------------------------------------------------------ #
     # Validation
@@ -280,7 +302,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                     f"{type(self).__name__} was fitted on samples of shape "
                     f"{self.input_shape_}."
                 )
-        X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32])
+        X = _check_float32_range(validate_data(self, X, reset=reset, dtype=[np.float64, np.float32]))
         if reset:
             self.input_shape_ = sample_shape or (X.shape[1],)
         return X
@@ -420,7 +442,21 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         return batches, math.ceil(X_train.shape[0] / self.batch_size), validation_data
 
     def _fit(self, X, y=None):
-        """Fit to restore ``X`` from its corruption, or ``y`` from ``X``."""
+        """Fit to restore ``X`` from its corruption, or ``y`` from ``X``.
+
+        Either the fit completes, or the estimator is left exactly as it was
+        before the call (an interrupted fit with ``on_interrupt="warn"``
+        completes with the weights reached so far).
+        """
+        previous_state = dict(self.__dict__)
+        try:
+            return self._fit_unguarded(X, y)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(previous_state)
+            raise
+
+    def _fit_unguarded(self, X, y):
         self._validate_params()
         self._check_params()
         optimizer = self._make_optimizer()
@@ -439,7 +475,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             encoder, decoder = self._build_encoder_decoder(model_shape)
             model = compose_autoencoder(encoder, decoder, model_shape)
         model.compile(optimizer=optimizer, loss=self.loss)
-        callbacks = list(self.callbacks or [])
+        history = keras.callbacks.History()
+        callbacks = [*(self.callbacks or []), keras.callbacks.TerminateOnNaN(), history]
         if self.early_stopping:
             callbacks.append(
                 keras.callbacks.EarlyStopping(
@@ -448,28 +485,51 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                     restore_best_weights=True,
                 )
             )
-        history = model.fit(
-            batches,
-            steps_per_epoch=steps_per_epoch,
-            epochs=self.epochs,
-            shuffle=False,  # the generator shuffles, with our own seed
-            validation_data=validation_data,
-            callbacks=callbacks,
-            verbose=self.verbose,
-        )
+        try:
+            model.fit(
+                batches,
+                steps_per_epoch=steps_per_epoch,
+                epochs=self.epochs,
+                shuffle=False,  # the generator shuffles, with our own seed
+                validation_data=validation_data,
+                callbacks=callbacks,
+                verbose=self.verbose,
+            )
+        except KeyboardInterrupt:
+            if self.on_interrupt == "raise":
+                raise
+            warnings.warn(
+                f"{type(self).__name__}.fit was interrupted after "
+                f"{len(history.epoch)} complete epoch(s) of {self.epochs}; the "
+                "estimator keeps the weights reached so far.",
+                FitInterruptedWarning,
+                stacklevel=3,
+            )
+        losses = history.history.get("loss", [])
+        if losses and not np.isfinite(losses[-1]):
+            raise ValueError(
+                f"Training diverged: the loss became {losses[-1]} in epoch "
+                f"{len(losses)}, so training stopped and the estimator was left as "
+                "it was. Scale X (e.g. to [0, 1]) or lower the learning_rate."
+            )
         self.model_ = model
         self.encoder_, self.decoder_ = encoder, decoder
         self.history_ = {
             name: [float(value) for value in values]
             for name, values in history.history.items()
         }
-        self.n_iter_ = len(self.history_["loss"])
+        self.n_iter_ = len(history.epoch)
         return self
+
+    def _check_y_length(self, X, y):
+        """Reject a ``y`` with another number of samples than ``X``."""
+        if y is not None:
+            check_consistent_length(X, y)
 
     def _validate_target(self, X, y):
         """Validate explicit training targets ``y`` against ``X``."""
         y, _ = _flatten_samples(y)
-        y = check_array(y, dtype=[np.float64, np.float32], input_name="y")
+        y = _check_float32_range(check_array(y, dtype=[np.float64, np.float32], input_name="y"), "y")
         if y.shape != X.shape:
             raise ValueError(
                 f"y must have the shape of X, {X.shape} flattened; got {y.shape}."
@@ -520,7 +580,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
     def _check_codes(self, X):
         """Validate codes given to ``inverse_transform``."""
-        X = check_array(X, dtype=[np.float64, np.float32])
+        X = _check_float32_range(check_array(X, dtype=[np.float64, np.float32]))
         if X.shape[1] != self._n_features_out:
             raise ValueError(
                 f"X has {X.shape[1]} features, but {type(self).__name__} is "
@@ -638,7 +698,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 f"This {type(self).__name__} was pickled with skae "
                 f"{pickled_version} and is loaded with skae {__version__}; "
                 "its behaviour may differ. Refit it to be safe.",
-                UserWarning,
+                InconsistentVersionWarning,
                 stacklevel=2,
             )
         super().__setstate__(state)

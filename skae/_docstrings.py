@@ -65,6 +65,11 @@ SHARED_PARAMETERS = """\
         bit-identical on CPU, without changing any global random state.
         ``None`` draws the seeds from NumPy's global random state, as
         scikit-learn estimators do.
+    on_interrupt : {"warn", "raise"}, default="warn"
+        What Ctrl-C (``KeyboardInterrupt``) during training does. ``"warn"``
+        stops training and keeps the weights reached so far, with a
+        :class:`~skae.exceptions.FitInterruptedWarning`; ``"raise"`` lets the
+        interrupt through and leaves the estimator as it was before ``fit``.
 """
 
 #: The ``Attributes`` entries every fitted estimator has.

@@ -72,12 +72,14 @@ class AutoencoderTransformer(BaseAutoencoder):
         X : array-like of shape (n_samples, n_features) or image-shaped
             Training samples: 2-D, or images ``(n_samples, height, width)``
             or ``(n_samples, height, width, channels)``.
-        y : None
-            Ignored.
+        y : None or array-like of shape (n_samples,)
+            Ignored (a Pipeline passes its labels here), but must have as many
+            samples as ``X`` when given.
 
         Returns
         -------
         self : AutoencoderTransformer
             The fitted estimator.
         """
+        self._check_y_length(X, y)
         return self._fit(X)

@@ -113,6 +113,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
         callbacks=None,
         verbose=0,
         random_state=None,
+        on_interrupt="warn",
         noise="gaussian",
         noise_factor=0.2,
         clip="auto",
@@ -138,6 +139,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
             callbacks=callbacks,
             verbose=verbose,
             random_state=random_state,
+            on_interrupt=on_interrupt,
         )
         self.noise = noise
         self.noise_factor = noise_factor
@@ -197,6 +199,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
         self : DenoisingAutoencoder
             The fitted estimator.
         """
+        self._check_y_length(X, y)
         if y is not None and _ndim(y) < 2:
             y = None
         return self._fit(X, y)
