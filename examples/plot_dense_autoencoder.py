@@ -19,7 +19,6 @@ full tutorial setting (10 epochs on 60,000 images) reaches a test MSE of about
 # Fashion-MNIST comes from local files (``apt-get install dataset-fashion-mnist``
 # on Debian); without them we fall back to scikit-learn's 8x8 digits.
 import matplotlib.pyplot as plt
-import numpy as np
 
 from skae import AutoencoderTransformer
 from skae.datasets import load_fashion_mnist

@@ -8,7 +8,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # set; without it that check is skipped, and every check must run.
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
-import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
 
 from conftest import SMALL
 from skae import AutoencoderTransformer
@@ -245,13 +244,3 @@ def test_callable_returning_a_mismatched_decoder_is_rejected(digits):
 
     with pytest.raises(ValueError, match="decoder must give back samples"):
         AutoencoderTransformer(latent_dim=3, architecture=bad, **SMALL).fit(digits)
-
-
-# --------------------------------------------------------------------------- #
-# Use before fit
-# --------------------------------------------------------------------------- #
-@pytest.mark.parametrize("method", ["transform", "inverse_transform", "score", "score_samples", "get_feature_names_out"])
-def test_methods_before_fit_raise_not_fitted(method, digits):
-    with pytest.raises(NotFittedError):
-        args = () if method == "get_feature_names_out" else (digits,)
-        getattr(AutoencoderTransformer(), method)(*args)

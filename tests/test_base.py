@@ -1,15 +1,19 @@
 """The shared base: random state, global state, persistence, validation."""
 
+import concurrent.futures
 import copy
 import io
+import os
 import pickle
 import random
+import signal
+import subprocess
+import sys
 
 import joblib
 import keras
 import numpy as np
 import pytest
-import scipy.sparse as sp
 import tensorflow as tf
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
@@ -19,8 +23,9 @@ from sklearn.utils.validation import check_is_fitted
 from tensorflow.python.framework.config import is_op_determinism_enabled
 
 from conftest import SMALL
-from skae import AutoencoderTransformer
+from skae import AutoencoderTransformer, DenoisingAutoencoder
 from skae._base import PREDICT_BATCH_SIZE
+from skae.exceptions import FitInterruptedWarning, InconsistentVersionWarning
 
 
 # --------------------------------------------------------------------------- #
@@ -122,7 +127,7 @@ def test_pickles_from_another_skae_version_warn(fitted_dense):
     state = fitted_dense.__getstate__()
     state["_skae_version"] = "0.0.1"
     loaded = AutoencoderTransformer.__new__(AutoencoderTransformer)
-    with pytest.warns(UserWarning, match="pickled with skae 0.0.1"):
+    with pytest.warns(InconsistentVersionWarning, match="pickled with skae 0.0.1"):
         loaded.__setstate__(state)
     check_is_fitted(loaded)
 
@@ -155,95 +160,8 @@ def test_batch_edges(n_rows, fitted_dense, digits):
 
 
 # --------------------------------------------------------------------------- #
-# Validation: bad parameters and bad input fail before any training
+# Inputs
 # --------------------------------------------------------------------------- #
-class TrainingStarted(keras.callbacks.Callback):
-    """Records whether Keras began training."""
-
-    started = False
-
-    def on_train_begin(self, logs=None):
-        type(self).started = True
-
-
-BAD_PARAMS = [
-    ({"latent_dim": 0}, "latent_dim"),
-    ({"latent_dim": -3}, "latent_dim"),
-    ({"latent_dim": 2.5}, "latent_dim"),
-    ({"latent_dim": "8"}, "latent_dim"),
-    ({"architecture": "lstm"}, "architecture"),
-    ({"hidden_layer_sizes": (8, 0)}, "hidden_layer_sizes"),
-    ({"hidden_layer_sizes": ("8",)}, "hidden_layer_sizes"),
-    ({"hidden_layer_sizes": 8}, "hidden_layer_sizes"),
-    ({"conv_filters": ()}, "conv_filters"),
-    ({"image_shape": (64,)}, "image_shape"),
-    ({"activation": "sigmoidal"}, "activation"),
-    ({"output_activation": "nope"}, "output_activation"),
-    ({"loss": "absolute"}, "loss"),
-    ({"optimizer": "adamant"}, "optimizer"),
-    ({"optimizer": 3}, "optimizer"),
-    ({"learning_rate": 0.0}, "learning_rate"),
-    ({"epochs": 0}, "epochs"),
-    ({"batch_size": 0}, "batch_size"),
-    ({"validation_split": 1.0}, "validation_split"),
-    ({"validation_split": -0.1}, "validation_split"),
-    ({"patience": -1}, "patience"),
-    ({"callbacks": "early"}, "callbacks"),
-    ({"verbose": 3}, "verbose"),
-    ({"random_state": "seed"}, "random_state"),
-]
-
-
-@pytest.mark.parametrize("params, name", BAD_PARAMS, ids=[str(p) for p, _ in BAD_PARAMS])
-def test_bad_parameters_raise_before_training(params, name, digits):
-    TrainingStarted.started = False
-    callbacks = params.pop("callbacks", [TrainingStarted()])
-    ae = AutoencoderTransformer(callbacks=callbacks, **{**SMALL, **params})
-    with pytest.raises((ValueError, TypeError), match=name):
-        ae.fit(digits)
-    assert not TrainingStarted.started
-
-
-def test_validation_split_too_large_for_tiny_data():
-    with pytest.raises(ValueError, match="leaves no validation samples with n_samples=2"):
-        AutoencoderTransformer(validation_split=0.1, **SMALL).fit(np.ones((2, 3)))
-
-
-BAD_X = [
-    (np.array([[0.1, np.nan], [0.2, 0.3]]), ValueError, "NaN"),
-    (np.array([[0.1, np.inf], [0.2, 0.3]]), ValueError, "infinity"),
-    (np.linspace(0, 1, 10), ValueError, "Expected 2D array"),
-    (np.array([["a", "b"], ["c", "d"]]), ValueError, "could not convert|string"),
-    (np.array([[1 + 2j, 0], [0, 1]]), ValueError, "Complex data not supported"),
-    (np.empty((0, 4)), ValueError, "0 sample"),
-    (np.empty((3, 0)), ValueError, "0 feature"),
-    (np.zeros((2, 2, 2, 2, 2)), ValueError, "5 dimensions"),
-    (sp.csr_matrix(np.eye(4)), TypeError, "[Ss]parse"),
-    (np.array([[object(), 1.0]]), TypeError, "float"),
-]
-
-
-@pytest.mark.parametrize("X, error, message", BAD_X, ids=[m for _, _, m in BAD_X])
-def test_bad_training_input_raises_before_training(X, error, message):
-    TrainingStarted.started = False
-    with pytest.raises(error, match=message):
-        AutoencoderTransformer(callbacks=[TrainingStarted()], **SMALL).fit(X)
-    assert not TrainingStarted.started
-
-
-@pytest.mark.parametrize("method", ["transform", "score", "score_samples"])
-def test_wrong_width_after_fit_uses_scikit_learns_message(method, fitted_dense, digits):
-    with pytest.raises(ValueError, match="X has 63 features, but AutoencoderTransformer is expecting 64 features"):
-        getattr(fitted_dense, method)(digits[:, :63])
-
-
-def test_inverse_transform_checks_the_code_width(fitted_dense):
-    with pytest.raises(ValueError, match="X has 5 features, but AutoencoderTransformer is expecting 4 codes"):
-        fitted_dense.inverse_transform(np.zeros((2, 5)))
-    with pytest.raises(ValueError, match="NaN"):
-        fitted_dense.inverse_transform(np.full((2, 4), np.nan))
-
-
 def test_inputs_are_never_modified(digits):
     X = digits[:300].copy()
     X.setflags(write=False)
@@ -256,3 +174,114 @@ def test_inputs_are_never_modified(digits):
     ae.score(X)
     np.testing.assert_array_equal(X, original)
     np.testing.assert_array_equal(codes, codes_before)
+
+
+@pytest.mark.parametrize("estimator_class", [AutoencoderTransformer, DenoisingAutoencoder])
+def test_read_only_and_memory_mapped_inputs_are_not_modified(estimator_class, digits, tmp_path):
+    path = tmp_path / "digits.npy"
+    np.save(path, digits[:300])
+    mapped = np.load(path, mmap_mode="r")
+    model = estimator_class(latent_dim=3, **SMALL).fit(mapped)
+    codes = model.transform(mapped)
+    codes.setflags(write=False)
+    model.inverse_transform(codes)
+    model.score(mapped)
+    if hasattr(model, "denoise"):
+        model.denoise(mapped)
+        model.fit(mapped, mapped)
+    np.testing.assert_array_equal(np.load(path), digits[:300])
+
+
+# --------------------------------------------------------------------------- #
+# Divergence and interruption
+# --------------------------------------------------------------------------- #
+class BatchCounter(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.batches = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batches += 1
+
+
+def test_divergence_stops_at_once_and_leaves_the_estimator_as_it_was(fitted_dense, digits):
+    model = clone(fitted_dense).fit(digits)
+    state = dict(vars(model))
+    counter = BatchCounter()
+    huge = np.full((200, 64), 1e20)  # squared errors overflow float32 at once
+    model.set_params(output_activation=None, callbacks=[counter], epochs=5)
+    with pytest.raises(ValueError, match="Training diverged: the loss became inf in epoch 1"):
+        model.fit(huge)
+    assert counter.batches == 1
+    model.set_params(output_activation="sigmoid", callbacks=None, epochs=2)
+    assert {k: v for k, v in vars(model).items()} == {**state, "epochs": 2, "callbacks": None}
+    np.testing.assert_array_equal(model.transform(digits), clone(fitted_dense).fit(digits).transform(digits))
+
+
+class InterruptAt(keras.callbacks.Callback):
+    """Sends this process a real SIGINT (Ctrl-C) after ``step`` training steps."""
+
+    def __init__(self, step):
+        super().__init__()
+        self.step = step
+
+    def on_train_batch_end(self, batch, logs=None):
+        if int(self.model.optimizer.iterations) == self.step:
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_ctrl_c_keeps_the_weights_reached_so_far(digits):
+    # 1,797 rows in batches of 64: 29 steps an epoch; interrupt in epoch 3.
+    model = AutoencoderTransformer(latent_dim=4, epochs=10, batch_size=64, callbacks=[InterruptAt(70)], random_state=0)
+    with pytest.warns(FitInterruptedWarning, match="interrupted after 2 complete epoch"):
+        model.fit(digits)
+    assert model.n_iter_ == 2 and len(model.history_["loss"]) == 2
+    assert int(model.model_.optimizer.iterations) == 70
+    assert model.transform(digits).shape == (1797, 4)
+    assert np.isfinite(model.score(digits))
+
+
+def test_ctrl_c_can_be_let_through(fitted_dense, digits):
+    model = clone(fitted_dense).set_params(callbacks=[InterruptAt(5)], on_interrupt="raise")
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(digits)
+    with pytest.raises(NotFittedError):
+        model.transform(digits)
+
+
+# --------------------------------------------------------------------------- #
+# Persistence across processes, export, threads
+# --------------------------------------------------------------------------- #
+def test_a_pickle_loads_in_a_fresh_process_with_identical_output(fitted_dense, digits, tmp_path):
+    model_path, data_path, out_path = tmp_path / "model.joblib", tmp_path / "X.npy", tmp_path / "codes.npy"
+    joblib.dump(fitted_dense, model_path)
+    np.save(data_path, digits)
+    script = (
+        "import joblib, numpy as np;"
+        f"model = joblib.load({str(model_path)!r});"
+        f"np.save({str(out_path)!r}, model.transform(np.load({str(data_path)!r})))"
+    )
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=300, env=env)
+    np.testing.assert_array_equal(np.load(out_path), fitted_dense.transform(digits))
+
+
+def test_encoder_and_decoder_export_as_keras_files(fitted_dense, digits, tmp_path):
+    fitted_dense.encoder_.save(tmp_path / "encoder.keras")
+    fitted_dense.decoder_.save(tmp_path / "decoder.keras")
+    encoder = keras.saving.load_model(tmp_path / "encoder.keras")
+    decoder = keras.saving.load_model(tmp_path / "decoder.keras")
+    X = digits[:256].astype(np.float32)  # one prediction batch, as skae runs it
+    codes = np.asarray(encoder.predict_on_batch(X))
+    np.testing.assert_array_equal(codes, fitted_dense.transform(X))
+    np.testing.assert_array_equal(np.asarray(decoder.predict_on_batch(codes)), fitted_dense.inverse_transform(codes))
+
+
+def test_transform_from_eight_threads_matches_serial_calls(digits):
+    model = AutoencoderTransformer(latent_dim=4, **SMALL).fit(digits)  # fresh: no cached predict function
+    chunks = [digits[i::8] for i in range(8)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in range(3):
+            threaded = list(pool.map(model.transform, chunks))
+            for chunk, codes in zip(chunks, threaded):
+                np.testing.assert_array_equal(codes, model.transform(chunk))

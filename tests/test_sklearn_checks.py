@@ -4,7 +4,6 @@ Every check runs and must pass: none is skipped or expected to fail, and no
 estimator claims to be non-deterministic.
 """
 
-import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skae import AutoencoderTransformer, DenoisingAutoencoder
