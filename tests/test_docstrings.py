@@ -12,6 +12,7 @@ MODULES = [
     "skae.denoising",
     "skae.metrics",
     "skae.noise",
+    "skae.plotting",
 ]
 
 
