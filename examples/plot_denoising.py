@@ -1,7 +1,7 @@
 """
-===============================================
+================================================
 The tutorial's convolutional denoiser, with skae
-===============================================
+================================================
 
 The classic denoising tutorial corrupts Fashion-MNIST with Gaussian noise
 (factor 0.2, clipped to [0, 1]) and trains a small convolutional autoencoder

@@ -89,7 +89,7 @@ SHARED_ATTRIBUTES = """\
         Shape of one sample as given to ``fit``.
     n_features_in_ : int
         Number of values per sample seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during ``fit``, when ``X`` has string
         column names.
 """

@@ -4,7 +4,8 @@ The tutorials skae follows load Fashion-MNIST through Keras, which downloads
 it. Many machines (CI runners, clusters) have no network, so
 :func:`load_fashion_mnist` first looks for the same four IDX ``.gz`` files in
 local folders, including the one Debian's ``dataset-fashion-mnist`` package
-installs.
+installs. :func:`load_digit_images` gives small data of the same form from
+scikit-learn's bundled digits, for quick runs anywhere.
 """
 
 import gzip
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["FASHION_MNIST_DEBIAN_DIR", "load_fashion_mnist"]
+__all__ = ["FASHION_MNIST_DEBIAN_DIR", "load_digit_images", "load_fashion_mnist"]
 
 #: Where Debian's ``dataset-fashion-mnist`` package puts the files.
 FASHION_MNIST_DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
@@ -131,3 +132,39 @@ def load_fashion_mnist(path=None, *, as_float=False, download=True):
         X_train = X_train.astype(np.float32) / 255.0
         X_test = X_test.astype(np.float32) / 255.0
     return (X_train, arrays["train_labels"]), (X_test, arrays["test_labels"])
+
+
+def load_digit_images(*, test_size=0.25, random_state=0):
+    """Load scikit-learn's 8x8 digits in the form of :func:`load_fashion_mnist`.
+
+    Small data that ships with scikit-learn, for quick runs on any machine:
+    1,797 images split into training and test sets, as float32 in [0, 1].
+
+    Parameters
+    ----------
+    test_size : float, default=0.25
+        Share of the images in the test set (stratified by digit).
+    random_state : int, default=0
+        Seed of the split.
+
+    Returns
+    -------
+    (X_train, y_train), (X_test, y_test) : tuple of tuples of ndarray
+        Images of shape (n, 8, 8), float32 in [0, 1]; labels 0..9.
+
+    Examples
+    --------
+    >>> from skae.datasets import load_digit_images
+    >>> (X_train, y_train), (X_test, y_test) = load_digit_images()
+    >>> X_train.shape, X_test.shape, X_train.dtype, float(X_train.max())
+    ((1347, 8, 8), (450, 8, 8), dtype('float32'), 1.0)
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    images = (digits.images / 16.0).astype(np.float32)
+    X_train, X_test, y_train, y_test = train_test_split(
+        images, digits.target, test_size=test_size, random_state=random_state, stratify=digits.target
+    )
+    return (X_train, y_train), (X_test, y_test)

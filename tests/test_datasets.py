@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import skae.datasets as datasets
-from skae.datasets import FASHION_MNIST_DEBIAN_DIR, load_fashion_mnist
+from skae.datasets import FASHION_MNIST_DEBIAN_DIR, load_digit_images, load_fashion_mnist
 
 DEBIAN_FILES_PRESENT = (FASHION_MNIST_DEBIAN_DIR / "train-images-idx3-ubyte.gz").is_file()
 
@@ -108,3 +108,12 @@ def test_finds_debians_files():
     assert X_train.shape == (60000, 28, 28) and X_test.shape == (10000, 28, 28)
     assert set(np.unique(y_train)) == set(range(10)) == set(np.unique(y_test))
     assert X_train.max() == 255
+
+
+def test_digit_images_are_small_data_in_the_same_form():
+    (X_train, y_train), (X_test, y_test) = load_digit_images(test_size=0.2, random_state=1)
+    assert X_train.shape == (1437, 8, 8) and X_test.shape == (360, 8, 8)
+    assert X_train.dtype == np.float32 and X_train.min() == 0 and X_train.max() == 1
+    assert set(np.unique(y_test)) == set(range(10))
+    (again, _), _ = load_digit_images(test_size=0.2, random_state=1)
+    np.testing.assert_array_equal(again, X_train)

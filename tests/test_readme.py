@@ -21,3 +21,11 @@ def test_ci_runs_the_readmes_test_command():
     _, tests = quick_start_commands()
     ci_lines = [line.strip() for line in ROOT.joinpath(".ci", "run").read_text().splitlines()]
     assert tests in ci_lines
+
+
+def test_ci_builds_the_readmes_documentation():
+    section = ROOT.joinpath("README.md").read_text().split("## Documentation", 1)[1].split("\n## ", 1)[0]
+    command = section.split("```bash\n")[1].split("\n```", 1)[0].strip()
+    assert "sphinx -W" in command
+    ci_lines = [line.strip() for line in ROOT.joinpath(".ci", "run").read_text().splitlines()]
+    assert command in ci_lines
