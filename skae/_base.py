@@ -42,6 +42,10 @@ tests). Choices that follow from the contract:
   zero-padded), because a float32 Dense kernel gives results that depend on
   the batch size: this keeps a row's output independent of what it is
   batched with, and avoids Keras ``predict``'s per-call set-up cost.
+* ``fit`` either completes or leaves the estimator as it was: a failure
+  restores the previous state, a non-finite loss stops training at once
+  (Keras's ``TerminateOnNaN``) and raises, and Ctrl-C keeps the weights
+  reached so far with a warning (or re-raises, with ``on_interrupt``).
 """
 
 import contextlib
@@ -68,7 +72,6 @@ from sklearn.utils.validation import (
 )
 
 from ._serialization import model_from_bytes, model_to_bytes
-from .exceptions import FitInterruptedWarning, InconsistentVersionWarning
 from ._version import __version__
 from .architectures import (
     ARCHITECTURES,
@@ -76,6 +79,7 @@ from .architectures import (
     compose_autoencoder,
     split_autoencoder,
 )
+from .exceptions import FitInterruptedWarning, InconsistentVersionWarning
 
 #: Rows per prediction call. Every call has exactly this many rows (see the
 #: module docstring); 256 keeps a 1-row call near 1 ms and large inputs fast.
@@ -138,7 +142,8 @@ _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 def _check_float32_range(X, name="X"):
     """Reject finite values the float32 Keras model would turn into infinity."""
-    if X.dtype != np.float32 and X.size and float(np.max(np.abs(X))) > _FLOAT32_MAX:
+    # max and min rather than abs: no temporary copy of X on every call.
+    if X.dtype != np.float32 and X.size and max(X.max(), -X.min()) > _FLOAT32_MAX:
         raise ValueError(
             f"{name} has values beyond float32's range (+-{_FLOAT32_MAX:.3g}), in "
             "which the Keras model computes; scale it first."

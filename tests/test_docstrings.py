@@ -10,6 +10,7 @@ MODULES = [
     "skae.autoencoder",
     "skae.datasets",
     "skae.denoising",
+    "skae.exceptions",
     "skae.metrics",
     "skae.noise",
     "skae.plotting",
