@@ -19,8 +19,9 @@ import numpy as np
 __all__ = ["DenoisingDisplay", "LatentSpaceDisplay", "LossCurveDisplay", "ReconstructionDisplay"]
 
 
-def _image_shape(estimator, n_features, image_shape):
-    """Shape to show one sample as: given, from ``fit``, or a square."""
+def _image_shape(estimator, X, image_shape):
+    """Shape to show one sample of ``X`` as: given, from ``fit``, or a square."""
+    n_features = int(np.prod(np.shape(X)[1:]))
     if image_shape is None:
         fitted_shape = getattr(estimator, "input_shape_", (n_features,))
         if len(fitted_shape) >= 2:
@@ -52,15 +53,19 @@ class _ImageRowsDisplay:
         self.rows = rows
         self.image_shape = image_shape
 
-    def _mosaic(self, gap):
+    def _mosaic(self, n_images, gap):
+        """Tile the rows into one array; gaps take the brightest value."""
         height, width = self.image_shape[:2]
-        n_images = min(len(images) for images in self.rows.values())
+        rows = [
+            np.asarray(images, dtype=float)[:n_images].reshape(n_images, *self.image_shape)
+            for images in self.rows.values()
+        ]
         channels = self.image_shape[2:] if len(self.image_shape) == 3 else ()
-        mosaic = np.ones(
-            (len(self.rows) * (height + gap) - gap, n_images * (width + gap) - gap, *channels)
+        mosaic = np.full(
+            (len(rows) * (height + gap) - gap, n_images * (width + gap) - gap, *channels),
+            max(images.max() for images in rows),
         )
-        for row, images in enumerate(self.rows.values()):
-            images = np.asarray(images, dtype=float)[:n_images].reshape(n_images, *self.image_shape)
+        for row, images in enumerate(rows):
             for column, image in enumerate(images):
                 top, left = row * (height + gap), column * (width + gap)
                 mosaic[top : top + height, left : left + width] = image
@@ -68,6 +73,9 @@ class _ImageRowsDisplay:
 
     def plot(self, *, ax=None, cmap="gray"):
         """Draw the rows of images.
+
+        All rows share one colour scale, from the smallest to the largest
+        value shown, so data need not be scaled to [0, 1].
 
         Parameters
         ----------
@@ -84,9 +92,9 @@ class _ImageRowsDisplay:
         n_images = min(len(images) for images in self.rows.values())
         ax = _ax_or_new(ax, figsize=(2 * n_images, 2 * len(self.rows)))
         height = self.image_shape[0]
-        ax.imshow(self._mosaic(gap=max(1, height // 14)), cmap=cmap, vmin=0, vmax=1)
-        step = height + max(1, height // 14)
-        ax.set_yticks([row * step + height / 2 for row in range(len(self.rows))], list(self.rows))
+        gap = max(1, height // 14)
+        ax.imshow(self._mosaic(n_images, gap), cmap=cmap)
+        ax.set_yticks([row * (height + gap) + height / 2 for row in range(len(self.rows))], list(self.rows))
         ax.set_xticks([])
         ax.tick_params(length=0)
         for spine in ax.spines.values():
@@ -155,8 +163,7 @@ class ReconstructionDisplay(_ImageRowsDisplay):
         """
         X = X[:n_images]
         reconstructions = estimator.inverse_transform(estimator.transform(X))
-        n_features = int(np.prod(np.shape(X)[1:]))
-        display = cls(X, reconstructions, image_shape=_image_shape(estimator, n_features, image_shape))
+        display = cls(X, reconstructions, image_shape=_image_shape(estimator, X, image_shape))
         return display.plot(ax=ax, cmap=cmap)
 
 
@@ -228,10 +235,9 @@ class DenoisingDisplay(_ImageRowsDisplay):
         if X_noisy is None:
             X_noisy = estimator._corrupt(X, np.random.default_rng(random_state))
         X_noisy = np.asarray(X_noisy[:n_images])
-        n_features = int(np.prod(X.shape[1:]))
         display = cls(
             X_noisy, estimator.denoise(X_noisy), X,
-            image_shape=_image_shape(estimator, n_features, image_shape),
+            image_shape=_image_shape(estimator, X, image_shape),
         )
         return display.plot(ax=ax, cmap=cmap)
 

@@ -48,6 +48,15 @@ def test_flat_square_rows_and_pca(digits):
     assert mosaic(display).shape == (17, 26)
 
 
+def test_colour_scale_follows_the_data_not_unit_range(digits):
+    raw = digits * 16  # the digits' own 0-16 pixel values
+    display = ReconstructionDisplay.from_estimator(PCA(8).fit(raw), raw, n_images=3)
+    low, high = display.ax_.get_images()[0].get_clim()
+    shown = mosaic(display)
+    assert (low, high) == (shown.min(), shown.max())
+    assert high > 10  # not clipped at 1
+
+
 def test_non_square_rows_need_an_image_shape(digits):
     pca = PCA(4).fit(digits[:, :60])
     with pytest.raises(ValueError, match="pass image_shape"):
