@@ -57,7 +57,10 @@ SHARED_PARAMETERS = """\
     patience : int, default=5
         Epochs without improvement before early stopping.
     callbacks : list of keras.callbacks.Callback or None, default=None
-        Extra Keras callbacks for ``fit``, used as given (Keras calls them).
+        Extra Keras callbacks for ``fit``, used as given. Keras calls their
+        epoch hooks every epoch and their batch hooks once per group of up
+        to 32 batches, which skae runs in one compiled call (Keras's
+        ``steps_per_execution``) for speed.
     verbose : {0, 1, 2}, default=0
         Keras's verbosity: 1 shows its progress bar, 2 one line per epoch.
     random_state : int, RandomState instance or None, default=None

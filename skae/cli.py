@@ -22,6 +22,16 @@ def _positive_int(text):
     return value
 
 
+def _benchmark_name(text):
+    from .benchmarks import BENCHMARKS
+
+    if text not in BENCHMARKS:
+        raise argparse.ArgumentTypeError(
+            f"unknown benchmark {text!r}; choose from {', '.join(BENCHMARKS)}"
+        )
+    return text
+
+
 def _build_parser():
     parser = argparse.ArgumentParser(
         prog="skae",
@@ -60,6 +70,30 @@ def _build_parser():
         "--output", default="skae-demo", help="folder for the PNG figures (default: ./skae-demo)"
     )
     demo.set_defaults(handler=_run_demo)
+
+    from .benchmarks import BENCHMARKS
+
+    bench = commands.add_parser(
+        "bench",
+        help="run the benchmark suite: speed, memory and quality against Keras and PCA",
+        description=(
+            "Run skae's benchmarks one after the other, each in a fresh process: "
+            "fit overhead and prediction speed against hand-written Keras, peak "
+            "memory on a memmap, and quality against PCA on Fashion-MNIST. Each "
+            "prints a table and writes a JSON file. The full run takes about an "
+            "hour on 2 CPU cores; --quick takes a few minutes."
+        ),
+    )
+    bench.add_argument(
+        "names", nargs="*", type=_benchmark_name, metavar="NAME",
+        help=f"benchmarks to run (default: all of {', '.join(BENCHMARKS)})",
+    )
+    bench.add_argument("--quick", action="store_true", help="less data, fewer repeats")
+    bench.add_argument(
+        "--output", default="benchmark-results",
+        help="folder for the JSON files (default: ./benchmark-results)",
+    )
+    bench.set_defaults(handler=_run_bench)
     return parser
 
 
@@ -215,6 +249,17 @@ def _run_demo(args):
         display.figure_.savefig(output / file_name, dpi=100)
         plt.close(display.figure_)
         print(f"wrote {output / file_name}")
+    return 0
+
+
+def _run_bench(args):
+    from .benchmarks import BENCHMARKS, run_suite
+
+    failed = run_suite(args.names or BENCHMARKS, quick=args.quick, output=args.output)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    print(f"\nJSON files in {args.output}")
     return 0
 
 

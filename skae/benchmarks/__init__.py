@@ -1,0 +1,47 @@
+"""skae's benchmark suite: speed, memory and quality against Keras and PCA.
+
+Each module measures one thing, prints a table and writes a JSON file; each
+runs alone (``python -m skae.benchmarks.prediction --quick``) or with the
+others through ``skae bench``. Speed figures are ratios against a baseline
+measured in the same run (hand-written Keras, Keras ``predict``, PCA), with
+medians of repeated runs. The scripts in the repository's ``benchmarks/``
+folder run the same modules.
+
+=================  =========================================================
+``fit_overhead``   fit time against the same Keras model fit by hand
+``prediction``     ``transform``/``inverse_transform`` latency and throughput
+``memory``         peak memory transforming rows streamed from a memmap
+``quality``        test error and code accuracy on Fashion-MNIST against PCA
+``seed_denoiser``  the denoising tutorial replicated, against raw Keras
+=================  =========================================================
+"""
+
+import os
+import subprocess
+import sys
+import time
+
+#: Benchmarks in the order ``skae bench`` runs them.
+BENCHMARKS = ("fit_overhead", "prediction", "memory", "quality", "seed_denoiser")
+
+
+def run_suite(names=BENCHMARKS, *, quick=False, output="benchmark-results"):
+    """Run benchmarks one after the other, each in a fresh Python process.
+
+    A fresh process per benchmark keeps one benchmark's TensorFlow state and
+    memory out of the next one's numbers. Output goes straight to the
+    terminal. Returns the names of the benchmarks that failed.
+    """
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}
+    failed = []
+    for name in names:
+        command = [sys.executable, "-m", f"{__name__}.{name}", "--output", str(output)]
+        if quick:
+            command.append("--quick")
+        print(f"\n== {name} ==", flush=True)
+        start = time.perf_counter()
+        completed = subprocess.run(command, env=environment)
+        print(f"({name}: {time.perf_counter() - start:.0f} s)", flush=True)
+        if completed.returncode:
+            failed.append(name)
+    return failed

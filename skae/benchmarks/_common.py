@@ -1,0 +1,159 @@
+"""What every benchmark shares: arguments, timing, memory sampling, reports."""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import threading
+import time
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+DEFAULT_OUTPUT = "benchmark-results"
+
+
+def parse_args(description, argv=None):
+    """Parse the options every benchmark takes: ``--quick`` and ``--output``."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--output", default=DEFAULT_OUTPUT, help="folder for the JSON file")
+    parser.add_argument(
+        "--quick", action="store_true", help="less data and fewer repeats, for a run of minutes"
+    )
+    return parser.parse_args(argv)
+
+
+def timed(function):
+    """Return ``(result, seconds)`` of one call of ``function``."""
+    start = time.perf_counter()
+    result = function()
+    return result, time.perf_counter() - start
+
+
+def median_seconds(function, repeats):
+    """Median wall time of ``repeats`` calls of ``function``, after one warm-up call."""
+    function()
+    return statistics.median(timed(function)[1] for _ in range(repeats))
+
+
+def _memory_fields():
+    """Resident memory of this process in bytes: ``(anonymous, file-backed)``."""
+    fields = {}
+    with open("/proc/self/status") as status:
+        for line in status:
+            key, _, value = line.partition(":")
+            if key in ("RssAnon", "RssFile"):
+                fields[key] = int(value.split()[0]) * 1024
+    return fields["RssAnon"], fields["RssFile"]
+
+
+class MemorySampler:
+    """Sample this process's resident memory in a thread; keep the peaks.
+
+    Linux only (reads ``/proc/self/status``). Resident memory is split into
+    anonymous pages (the process's own allocations: arrays, tensors) and
+    file-backed pages (mapped files, including a ``numpy.memmap``'s pages
+    while they are cached; the kernel drops those when memory is short).
+
+    Use as a context manager; afterwards ``peak_anonymous`` and ``peak_total``
+    hold the peaks in bytes and ``start_anonymous``/``start_total`` the
+    values when the block began.
+    """
+
+    def __init__(self, interval=0.002):
+        self.interval = interval
+
+    def __enter__(self):
+        anonymous, file_backed = _memory_fields()
+        self.start_anonymous = self.peak_anonymous = anonymous
+        self.start_total = self.peak_total = anonymous + file_backed
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self):
+        while True:
+            anonymous, file_backed = _memory_fields()
+            self.peak_anonymous = max(self.peak_anonymous, anonymous)
+            self.peak_total = max(self.peak_total, anonymous + file_backed)
+            if self._stop.wait(self.interval):
+                return
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        self._thread.join()
+        anonymous, file_backed = _memory_fields()
+        self.peak_anonymous = max(self.peak_anonymous, anonymous)
+        self.peak_total = max(self.peak_total, anonymous + file_backed)
+
+
+def _package_version(name):
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def machine():
+    """What the numbers were measured on."""
+    try:
+        memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError, AttributeError):
+        memory_gib = None
+    return {
+        "cpu": _cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "memory_gib": None if memory_gib is None else round(memory_gib, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        **{
+            package: _package_version(package)
+            for package in ("skae", "tensorflow", "keras", "scikit-learn", "numpy")
+        },
+    }
+
+
+def report(name, rows, output, *, settings=None):
+    """Print ``rows`` (dicts with the same keys) as a table; write ``output/name.json``.
+
+    Returns the path of the JSON file, which also records the machine and the
+    ``settings`` the benchmark ran with.
+    """
+    print(format_table(rows))
+    folder = Path(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
+    document = {"benchmark": name, "machine": machine(), "settings": settings or {}, "rows": rows}
+    path.write_text(json.dumps(document, indent=2))
+    print(f"wrote {path}")
+    return path
+
+
+def format_table(rows):
+    """Rows of dicts as aligned plain-text columns."""
+    columns = list(rows[0])
+    cells = [[_format(row.get(column)) for column in columns] for row in rows]
+    widths = [max(len(column), *(len(line[i]) for line in cells)) for i, column in enumerate(columns)]
+    lines = ["  ".join(column.ljust(width) for column, width in zip(columns, widths))]
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)) for line in cells]
+    return "\n".join(lines)
+
+
+def _format(value):
+    if value is None:
+        return "-"
+    return f"{value:.4g}" if isinstance(value, float) else str(value)

@@ -1,0 +1,156 @@
+"""The benchmark suite runs end to end and reports what it measured.
+
+Each benchmark runs here on a few hundred random 28x28 images standing in for
+Fashion-MNIST, with its sizes shrunk, so the test checks the code paths and
+the report, not the numbers (those come from ``skae bench``).
+"""
+
+import json
+import statistics
+import time
+
+import numpy as np
+import pytest
+
+import skae.datasets
+from skae.benchmarks import BENCHMARKS, fit_overhead, memory, prediction, quality, seed_denoiser
+from skae.benchmarks._common import MemorySampler, format_table, median_seconds, report
+from skae.cli import main
+
+
+@pytest.fixture
+def tiny_fashion(monkeypatch):
+    """Replace Fashion-MNIST with 512 training and 128 test random images."""
+    rng = np.random.default_rng(0)
+
+    def load(path=None, *, as_float=False, download=True):
+        images = rng.random((640, 28, 28), dtype=np.float32)
+        labels = np.arange(640) % 10
+        return (images[:512], labels[:512]), (images[512:], labels[512:])
+
+    monkeypatch.setattr(skae.datasets, "load_fashion_mnist", load)
+
+
+def test_median_seconds_warms_up_then_takes_the_median():
+    durations = iter([0.2, 0.001, 0.03, 0.002])
+    calls = []
+    assert median_seconds(lambda: (calls.append(1), time.sleep(next(durations))), 3) == pytest.approx(
+        0.002, abs=0.003
+    )
+    assert len(calls) == 4  # one warm-up call, then three timed ones
+
+
+def test_memory_sampler_sees_an_allocation_freed_before_the_block_ends():
+    with MemorySampler() as sampled:
+        block = np.ones(200 * 2**20 // 8)  # 200 MB, written so its pages are resident
+        time.sleep(0.05)
+        del block
+    assert sampled.peak_anonymous - sampled.start_anonymous > 150 * 2**20
+    assert sampled.peak_total >= sampled.peak_anonymous
+
+
+def test_report_prints_a_table_and_writes_json(tmp_path, capsys):
+    rows = [{"method": "skae", "ms": 1.23456, "ratio": None}, {"method": "Keras predict", "ms": 50.0, "ratio": 1.0}]
+    path = report("example", rows, tmp_path, settings={"quick": True})
+    printed = capsys.readouterr().out
+    assert format_table(rows) in printed and "1.235" in printed and "Keras predict  50" in printed
+    document = json.loads(path.read_text())
+    assert document["rows"] == rows and document["settings"] == {"quick": True}
+    assert document["machine"]["cpu_count"] >= 1 and document["machine"]["tensorflow"]
+
+
+def test_fit_overhead_pairs_keras_and_skae_fits(tiny_fashion, monkeypatch):
+    monkeypatch.setattr(
+        fit_overhead, "SETTINGS", {"dense": {"quick": (256, 1, 2)}, "conv": {"quick": (128, 1, 1)}}
+    )
+    rows = fit_overhead.run(quick=True)
+    assert [(row["model"], row["run"]) for row in rows] == [
+        ("dense", "1"), ("dense", "2"), ("dense", "median of 2"), ("conv", "1"), ("conv", "median of 1"),
+    ]
+    for row in rows[:2]:
+        assert row["ratio"] == pytest.approx(row["skae_s"] / row["keras_s"])
+    assert rows[2]["ratio"] == pytest.approx(statistics.median([rows[0]["ratio"], rows[1]["ratio"]]))
+
+
+def test_prediction_times_each_method_against_predict(tiny_fashion, monkeypatch):
+    monkeypatch.setattr(prediction, "ROW_COUNTS", (1, 300))
+    monkeypatch.setattr(prediction, "FIT_IMAGES", 256)
+    monkeypatch.setattr(prediction, "MAX_DIRECT_CALL_BYTES", 300 * 784 * 4)  # conv skips 300 rows
+    monkeypatch.setattr(prediction, "_repeats", lambda n_rows, quick: 2)
+    rows = prediction.run(quick=True)
+    keys = {(row["model"], row["direction"], row["rows"], row["method"]) for row in rows}
+    for model in ("dense", "conv"):
+        for direction, method in (("encode", "skae transform"), ("decode", "skae inverse_transform")):
+            for n_rows in (1, 300):
+                assert {(model, direction, n_rows, name) for name in (method, "Keras predict", "direct call")} <= keys
+    predict = [row for row in rows if row["method"] == "Keras predict"]
+    assert all(row["ratio"] == 1.0 for row in predict)
+    skipped = [row for row in rows if row["median_ms"] is None]
+    assert {(row["model"], row["rows"], row["method"]) for row in skipped} == {("conv", 300, "direct call")}
+
+
+def test_memory_measures_each_case_in_its_own_process(tiny_fashion, monkeypatch, tmp_path):
+    monkeypatch.setattr(memory, "N_ROWS", {"quick": 2000})
+    rows = memory.run(quick=True, workdir=tmp_path)
+    assert [row["case"] for row in rows] == list(memory.CASES)
+    for row in rows:
+        assert row["rows"] == 2000 and row["codes_mb"] == pytest.approx(2000 * 64 * 4 / 2**20)
+        assert row["peak_resident_mb"] >= row["peak_private_mb"] - 1
+    assert list(tmp_path.iterdir()) == []  # the 2,000-row file is cleaned up
+
+
+def test_quality_compares_autoencoders_with_pca_and_raw_pixels(tiny_fashion, monkeypatch):
+    monkeypatch.setattr(quality, "CODE_SIZES", {"quick": (4,)})
+    monkeypatch.setattr(quality, "TRAINING_IMAGES", {"quick": 256})
+    rows = quality.run(quick=True)
+    assert [row["model"] for row in rows] == [
+        *quality.transformers(4), "raw pixels, scaled", "raw pixels, unscaled"
+    ]
+    assert rows[0]["model"] == "PCA" and rows[0]["mse_vs_pca"] == 1.0
+    for row in rows[:-2]:
+        assert row["codes"] == 4 and 0 < row["test_mse"] < 1 and 0 <= row["accuracy"] <= 1
+    assert rows[-1]["codes"] == rows[-2]["codes"] == 784
+
+
+def test_seed_denoiser_grades_keras_and_skae(tiny_fashion, monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(seed_denoiser, "QUICK_IMAGES", 256)
+    seed_denoiser.main(["--quick", "--output", str(tmp_path)])
+    rows = json.loads((tmp_path / "seed_denoiser.json").read_text())["rows"]
+    assert [row["seed"] for row in rows] == [0, 0, "median of 1", "median of 1"]
+    assert all(row["psnr_noisy_db"] < 25 for row in rows)
+
+
+def test_skae_bench_runs_the_named_benchmarks_in_fresh_processes(monkeypatch, tmp_path):
+    commands = []
+
+    class Completed:
+        returncode = 0
+
+    def fake_run(command, env):
+        commands.append(command)
+        return Completed()
+
+    monkeypatch.setattr("skae.benchmarks.subprocess.run", fake_run)
+    assert main(["bench", "memory", "quality", "--quick", "--output", str(tmp_path)]) == 0
+    assert [command[2:] for command in commands] == [
+        ["skae.benchmarks.memory", "--output", str(tmp_path), "--quick"],
+        ["skae.benchmarks.quality", "--output", str(tmp_path), "--quick"],
+    ]
+    commands.clear()
+    assert main(["bench"]) == 0
+    assert [command[2] for command in commands] == [f"skae.benchmarks.{name}" for name in BENCHMARKS]
+
+
+def test_skae_bench_reports_a_failed_benchmark(monkeypatch, capsys):
+    class Failed:
+        returncode = 1
+
+    monkeypatch.setattr("skae.benchmarks.subprocess.run", lambda command, env: Failed())
+    assert main(["bench", "memory"]) == 1
+    assert "failed: memory" in capsys.readouterr().err
+
+
+def test_skae_bench_rejects_unknown_names(capsys):
+    with pytest.raises(SystemExit):
+        main(["bench", "speed"])
+    assert "unknown benchmark 'speed'" in capsys.readouterr().err
