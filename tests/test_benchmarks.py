@@ -69,6 +69,7 @@ def test_fit_overhead_pairs_keras_and_skae_fits(tiny_fashion, monkeypatch):
     ]
     for row in rows[:2]:
         assert row["ratio"] == pytest.approx(row["skae_s"] / row["keras_s"])
+        assert 0 < row["skae_test_loss"] < 1 and 0 < row["keras_test_loss"] < 1
     assert rows[2]["ratio"] == pytest.approx(statistics.median([rows[0]["ratio"], rows[1]["ratio"]]))
 
 
