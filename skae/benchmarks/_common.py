@@ -32,9 +32,13 @@ def timed(function):
     return result, time.perf_counter() - start
 
 
-def median_seconds(function, repeats):
-    """Median wall time of ``repeats`` calls of ``function``, after one warm-up call."""
-    function()
+def median_seconds(function, repeats, warm_up=None):
+    """Median wall time of ``repeats`` calls of ``function``.
+
+    One untimed call of ``warm_up`` (default: ``function`` itself) comes first,
+    so one-time costs such as tracing a ``tf.function`` are left out.
+    """
+    (warm_up or function)()
     return statistics.median(timed(function)[1] for _ in range(repeats))
 
 

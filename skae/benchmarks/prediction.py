@@ -14,9 +14,7 @@ would take gigabytes (the conv model on 100,000 rows).
     python -m skae.benchmarks.prediction [--quick] [--output DIR]
 """
 
-import statistics
-
-from ._common import parse_args, report, timed
+from ._common import median_seconds, parse_args, report
 
 NAME = "prediction"
 
@@ -30,11 +28,6 @@ def _repeats(n_rows, quick):
     if n_rows <= 100:
         return 20 if quick else 50
     return 3 if quick else 5
-
-
-def _median_seconds(function, warm_up, repeats):
-    warm_up()
-    return statistics.median(timed(function)[1] for _ in range(repeats))
 
 
 def _time_methods(architecture, direction, X, model, skae_method, quick, largest_layer):
@@ -53,7 +46,7 @@ def _time_methods(architecture, direction, X, model, skae_method, quick, largest
             lambda: model(X, training=False), lambda: model(small, training=False)
         )
     seconds = {
-        name: _median_seconds(function, warm_up, _repeats(n_rows, quick))
+        name: median_seconds(function, _repeats(n_rows, quick), warm_up)
         for name, (function, warm_up) in methods.items()
     }
     for name, value in seconds.items():
