@@ -71,7 +71,7 @@ def _build_parser():
     )
     demo.set_defaults(handler=_run_demo)
 
-    from .benchmarks import BENCHMARKS
+    from .benchmarks import BENCHMARKS, DEFAULT_OUTPUT
 
     bench = commands.add_parser(
         "bench",
@@ -90,8 +90,8 @@ def _build_parser():
     )
     bench.add_argument("--quick", action="store_true", help="less data, fewer repeats")
     bench.add_argument(
-        "--output", default="benchmark-results",
-        help="folder for the JSON files (default: ./benchmark-results)",
+        "--output", default=DEFAULT_OUTPUT,
+        help=f"folder for the JSON files (default: ./{DEFAULT_OUTPUT})",
     )
     bench.set_defaults(handler=_run_bench)
     return parser

@@ -21,11 +21,13 @@ import subprocess
 import sys
 import time
 
+from ._common import DEFAULT_OUTPUT
+
 #: Benchmarks in the order ``skae bench`` runs them.
 BENCHMARKS = ("fit_overhead", "prediction", "memory", "quality", "seed_denoiser")
 
 
-def run_suite(names=BENCHMARKS, *, quick=False, output="benchmark-results"):
+def run_suite(names=BENCHMARKS, *, quick=False, output=DEFAULT_OUTPUT):
     """Run benchmarks one after the other, each in a fresh Python process.
 
     A fresh process per benchmark keeps one benchmark's TensorFlow state and

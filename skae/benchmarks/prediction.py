@@ -35,8 +35,9 @@ def _time_methods(architecture, direction, X, model, skae_method, quick, largest
     rows = []
     n_rows = X.shape[0]
     small = X[:10]
+    skae_name = f"skae {skae_method.__name__}"
     methods = {
-        f"skae {skae_method.__name__}": (lambda: skae_method(X), lambda: skae_method(small)),
+        skae_name: (lambda: skae_method(X), lambda: skae_method(small)),
         "Keras predict": (
             lambda: model.predict(X, verbose=0), lambda: model.predict(small, verbose=0)
         ),
@@ -49,16 +50,13 @@ def _time_methods(architecture, direction, X, model, skae_method, quick, largest
         name: median_seconds(function, _repeats(n_rows, quick), warm_up)
         for name, (function, warm_up) in methods.items()
     }
-    for name, value in seconds.items():
+    predict = seconds["Keras predict"]
+    for name in (skae_name, "Keras predict", "direct call"):
+        value = seconds.get(name)  # None: the direct call was skipped
         rows.append({
             "model": architecture, "direction": direction, "rows": n_rows, "method": name,
-            "median_ms": value * 1e3, "rows_per_s": n_rows / value,
-            "ratio": value / seconds["Keras predict"],
-        })
-    if "direct call" not in seconds:
-        rows.append({
-            "model": architecture, "direction": direction, "rows": n_rows,
-            "method": "direct call", "median_ms": None, "rows_per_s": None, "ratio": None,
+            "median_ms": value and value * 1e3, "rows_per_s": value and n_rows / value,
+            "ratio": value and value / predict,
         })
     return rows
 

@@ -91,14 +91,14 @@ def run(quick=False):
     flat_train, flat_test = X_train.reshape(len(X_train), -1), X_test.reshape(len(X_test), -1)
     rows = []
     for n_codes in CODE_SIZES[mode]:
-        pca_mse = None
         for name, transformer in transformers(n_codes, quick).items():
             # PCA takes rows of pixels; the autoencoders take the images.
             train, test = (flat_train, flat_test) if name == "PCA" else (X_train, X_test)
             _, fit_seconds = timed(lambda: transformer.fit(train))
             reconstruction = transformer.inverse_transform(transformer.transform(test))
             mse = float(reconstruction_error(test, reconstruction))
-            pca_mse = pca_mse or mse
+            if name == "PCA":  # the first contender: the others are compared with it
+                pca_mse = mse
             rows.append({
                 "model": name, "codes": n_codes, "fit_s": fit_seconds, "test_mse": mse,
                 "mse_vs_pca": mse / pca_mse,
