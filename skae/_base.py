@@ -129,6 +129,17 @@ def _steps_per_execution(steps_per_epoch):
     )
 
 
+def _set_steps_per_execution(model, steps):
+    """Make ``model`` run ``steps`` batches per call of its train function.
+
+    Keras reads the number when it traces that function, so a change needs a
+    new trace; the optimizer and its state are untouched.
+    """
+    if model.steps_per_execution != steps:
+        model.steps_per_execution = steps
+        model.train_function = None
+
+
 def _ndim(X):
     """Number of dimensions of an array-like, without NumPy's dispatch protocol."""
     shape = getattr(X, "shape", None)
@@ -442,14 +453,18 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             return X[:n_train], None, X[n_train:], None
         return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
 
-    def _training_data(self, X, y, model_shape, batch_seed, noise_seed):
+    def _training_data(self, X, y, model_shape, batch_seed, noise_seed, *, hold_out):
         """Return ``(batches, steps_per_epoch, validation_data)`` for Keras.
 
-        Without ``y`` the targets are ``X`` and the inputs its corruption:
+        With ``hold_out`` the last ``validation_split`` share of rows is held
+        out as validation data (else it is ``None``). Without ``y`` the targets are ``X`` and the inputs its corruption:
         per batch with ``_fresh_corruption``, else once up front (``X`` itself
         for a plain autoencoder). With ``y`` the pairs are used as given.
         """
-        X_train, y_train, X_val, y_val = self._split_validation(X, y)
+        if hold_out:
+            X_train, y_train, X_val, y_val = self._split_validation(X, y)
+        else:
+            X_train, y_train, X_val, y_val = X, y, None, None
         noise_rng = np.random.default_rng(noise_seed)
         corrupt_batches = y is None and self._fresh_corruption
         if y is None:
@@ -471,47 +486,106 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         )
         return batches, math.ceil(X_train.shape[0] / self.batch_size), validation_data
 
-    def _fit(self, X, y=None):
-        """Fit to restore ``X`` from its corruption, or ``y`` from ``X``.
+    def _guarded(self, train, X, y):
+        """Run ``train(X, y)``; on any failure put the estimator back as it was.
 
-        Either the fit completes, or the estimator is left exactly as it was
+        So a fit either completes, or leaves the estimator exactly as it was
         before the call (an interrupted fit with ``on_interrupt="warn"``
         completes with the weights reached so far).
         """
         previous_state = dict(self.__dict__)
         try:
-            return self._fit_unguarded(X, y)
+            return train(X, y)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(previous_state)
             raise
 
-    def _fit_unguarded(self, X, y):
+    def _fit(self, X, y=None):
+        """Fit from scratch to restore ``X`` from its corruption, or ``y`` from ``X``."""
+        return self._guarded(self._fit_unguarded, X, y)
+
+    def _partial_fit(self, X, y=None):
+        """Train one pass over ``X``, continuing from the current weights."""
+        return self._guarded(self._partial_fit_unguarded, X, y)
+
+    def _validate_training_input(self, X, y, *, reset):
+        """Validate parameters and training data; return ``X, y, model_shape``."""
         self._validate_params()
         self._check_params()
-        optimizer = self._make_optimizer()
-        X = self._validate_samples(X, reset=True)
+        self._make_optimizer()  # fails early on a bad optimizer
+        X = self._validate_samples(X, reset=reset)
         if y is not None:
             y = self._validate_target(X, y)
-        model_shape = self._resolve_model_input_shape()
-        rng = check_random_state(self.random_state)
-        build_seed, batch_seed, noise_seed = (int(s) for s in rng.randint(_MAX_SEED, size=3))
-        self._start_fit(X, y)
-        batches, steps_per_epoch, validation_data = self._training_data(
-            X, y, model_shape, batch_seed, noise_seed
-        )
+        model_shape = self._resolve_model_input_shape() if reset else self._model_input_shape
+        return X, y, model_shape
 
+    def _draw_seeds(self):
+        """Return the seeds of a new fit: model building, batches, noise.
+
+        Also keeps a generator seeding the passes of later ``partial_fit``
+        calls, so a sequence of calls depends on ``random_state`` alone.
+        """
+        rng = check_random_state(self.random_state)
+        build_seed, batch_seed, noise_seed, later_seed = (
+            int(seed) for seed in rng.randint(_MAX_SEED, size=4)
+        )
+        self._pass_seeds = np.random.default_rng(later_seed)
+        return build_seed, batch_seed, noise_seed
+
+    def _build_model(self, model_shape, build_seed, steps_per_epoch):
+        """Build and compile a new model; set ``model_``, ``encoder_``, ``decoder_``."""
         with _python_random_seeded(build_seed):
             encoder, decoder = self._build_encoder_decoder(model_shape)
             model = compose_autoencoder(encoder, decoder, model_shape)
         model.compile(
-            optimizer=optimizer,
+            optimizer=self._make_optimizer(),
             loss=self.loss,
             steps_per_execution=_steps_per_execution(steps_per_epoch),
         )
+        self.model_, self.encoder_, self.decoder_ = model, encoder, decoder
+        self.history_, self.n_iter_ = {}, 0
+
+    def _fit_unguarded(self, X, y):
+        X, y, model_shape = self._validate_training_input(X, y, reset=True)
+        build_seed, batch_seed, noise_seed = self._draw_seeds()
+        self._start_fit(X, y)
+        batches, steps_per_epoch, validation_data = self._training_data(
+            X, y, model_shape, batch_seed, noise_seed, hold_out=True
+        )
+        self._build_model(model_shape, build_seed, steps_per_epoch)
+        self._run_epochs(
+            batches, steps_per_epoch, self.epochs, validation_data, self.early_stopping
+        )
+        return self
+
+    def _partial_fit_unguarded(self, X, y):
+        first_call = not hasattr(self, "model_")
+        X, y, model_shape = self._validate_training_input(X, y, reset=first_call)
+        if first_call:
+            build_seed, batch_seed, noise_seed = self._draw_seeds()
+            self._start_fit(X, y)
+        else:
+            batch_seed, noise_seed = (int(s) for s in self._pass_seeds.integers(_MAX_SEED, size=2))
+        batches, steps_per_epoch, _ = self._training_data(
+            X, y, model_shape, batch_seed, noise_seed, hold_out=False
+        )
+        if first_call:
+            self._build_model(model_shape, build_seed, steps_per_epoch)
+        else:
+            _set_steps_per_execution(self.model_, _steps_per_execution(steps_per_epoch))
+        self._run_epochs(batches, steps_per_epoch, 1, None, early_stopping=False)
+        return self
+
+    def _run_epochs(self, batches, steps_per_epoch, epochs, validation_data, early_stopping):
+        """Train ``model_`` for ``epochs`` more epochs; extend ``history_`` and ``n_iter_``.
+
+        Keeps the weights reached on Ctrl-C (with ``on_interrupt="warn"``);
+        raises if the loss stops being finite.
+        """
         history = keras.callbacks.History()
         callbacks = [*(self.callbacks or []), keras.callbacks.TerminateOnNaN(), history]
-        if self.early_stopping:
+        if early_stopping:
             callbacks.append(
                 keras.callbacks.EarlyStopping(
                     monitor="val_loss" if validation_data is not None else "loss",
@@ -520,10 +594,11 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 )
             )
         try:
-            model.fit(
+            self.model_.fit(
                 batches,
                 steps_per_epoch=steps_per_epoch,
-                epochs=self.epochs,
+                initial_epoch=self.n_iter_,
+                epochs=self.n_iter_ + epochs,
                 shuffle=False,  # the generator shuffles, with our own seed
                 validation_data=validation_data,
                 callbacks=callbacks,
@@ -533,27 +608,22 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             if self.on_interrupt == "raise":
                 raise
             warnings.warn(
-                f"{type(self).__name__}.fit was interrupted after "
-                f"{len(history.epoch)} complete epoch(s) of {self.epochs}; the "
+                f"{type(self).__name__} training was interrupted after "
+                f"{len(history.epoch)} complete epoch(s) of {epochs}; the "
                 "estimator keeps the weights reached so far.",
                 FitInterruptedWarning,
-                stacklevel=3,
+                stacklevel=6,  # the user's fit or partial_fit call
             )
         losses = history.history.get("loss", [])
         if losses and not np.isfinite(losses[-1]):
             raise ValueError(
                 f"Training diverged: the loss became {losses[-1]} in epoch "
-                f"{len(losses)}, so training stopped and the estimator was left as "
-                "it was. Scale X (e.g. to [0, 1]) or lower the learning_rate."
+                f"{self.n_iter_ + len(losses)}, so training stopped and the estimator "
+                "was left as it was. Scale X (e.g. to [0, 1]) or lower the learning_rate."
             )
-        self.model_ = model
-        self.encoder_, self.decoder_ = encoder, decoder
-        self.history_ = {
-            name: [float(value) for value in values]
-            for name, values in history.history.items()
-        }
-        self.n_iter_ = len(history.epoch)
-        return self
+        for name, values in history.history.items():
+            self.history_.setdefault(name, []).extend(float(value) for value in values)
+        self.n_iter_ += len(history.epoch)
 
     def _check_y_length(self, X, y):
         """Reject a ``y`` with another number of samples than ``X``."""

@@ -83,3 +83,41 @@ class AutoencoderTransformer(BaseAutoencoder):
         """
         self._check_y_length(X, y)
         return self._fit(X)
+
+    def partial_fit(self, X, y=None):
+        """Train one pass over ``X``, continuing from the current weights.
+
+        The first call builds the model as ``fit`` does; each later call
+        runs one epoch over the chunk ``X`` (shuffled, in batches of
+        ``batch_size``) and keeps the optimizer's state, so training can
+        stream data larger than memory chunk by chunk (e.g. slices of a
+        :class:`numpy.memmap`). ``epochs``, ``validation_split`` and
+        ``early_stopping`` apply to ``fit`` only. Calling ``fit`` starts over.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or image-shaped
+            One chunk of training samples, shaped like the first chunk.
+        y : None or array-like of shape (n_samples,)
+            Ignored, but must have as many samples as ``X`` when given.
+
+        Returns
+        -------
+        self : AutoencoderTransformer
+            The estimator, trained one more pass.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_digits
+        >>> from skae import AutoencoderTransformer
+        >>> X = load_digits().data / 16.0
+        >>> ae = AutoencoderTransformer(latent_dim=8, random_state=0)
+        >>> for epoch in range(2):
+        ...     for chunk in np.array_split(X, 4):
+        ...         ae = ae.partial_fit(chunk)
+        >>> ae.n_iter_
+        8
+        """
+        self._check_y_length(X, y)
+        return self._partial_fit(X)

@@ -199,10 +199,36 @@ class DenoisingAutoencoder(BaseAutoencoder):
         self : DenoisingAutoencoder
             The fitted estimator.
         """
+        return self._fit(X, self._clean_targets(X, y))
+
+    def partial_fit(self, X, y=None):
+        """Train one pass over ``X``, continuing from the current weights.
+
+        The first call builds the model as ``fit`` does (and, with
+        ``clip="auto"``, takes ``value_range_`` from this first chunk: pass
+        ``clip=(low, high)`` when a chunk may not show the whole range); each
+        later call runs one epoch over the chunk and keeps the optimizer's
+        state, so training can stream data larger than memory. ``epochs``,
+        ``validation_split`` and ``early_stopping`` apply to ``fit`` only.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or image-shaped
+            One chunk of clean samples, or with ``y`` of corrupted inputs.
+        y : None, array-like shaped like ``X``, or 1-D labels
+            As in :meth:`fit`: clean targets for ``X``, or ignored labels.
+
+        Returns
+        -------
+        self : DenoisingAutoencoder
+            The estimator, trained one more pass.
+        """
+        return self._partial_fit(X, self._clean_targets(X, y))
+
+    def _clean_targets(self, X, y):
+        """Return ``y`` if it holds clean targets for ``X``; ``None`` for labels."""
         self._check_y_length(X, y)
-        if y is not None and _ndim(y) < 2:
-            y = None
-        return self._fit(X, y)
+        return y if y is not None and _ndim(y) >= 2 else None
 
     def denoise(self, X):
         """Return cleaned samples: the autoencoder's output for ``X``.

@@ -214,6 +214,133 @@ def test_grouped_steps_train_exactly_like_single_steps(digits, monkeypatch):
 
 
 # --------------------------------------------------------------------------- #
+# Out-of-core training: partial_fit and memmaps
+# --------------------------------------------------------------------------- #
+def weights(estimator):
+    return [np.asarray(w) for w in estimator.model_.weights]
+
+
+def assert_same_weights(first, second):
+    for a, b in zip(weights(first), weights(second), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_first_partial_fit_is_a_one_epoch_fit(digits):
+    streamed = AutoencoderTransformer(latent_dim=4, **SMALL).partial_fit(digits)
+    fitted = AutoencoderTransformer(latent_dim=4, **{**SMALL, "epochs": 1}).fit(digits)
+    assert streamed.n_iter_ == 1 and streamed.history_ == fitted.history_
+    assert_same_weights(streamed, fitted)
+
+
+def test_partial_fit_keeps_the_optimizer_state_between_calls(digits):
+    # Without shuffling, two passes of partial_fit train on the same batches
+    # as a 2-epoch fit: identical weights only if Adam's moments and step
+    # count carry over from the first call to the second.
+    params = dict(latent_dim=4, shuffle=False, **SMALL)
+    streamed = AutoencoderTransformer(**params).partial_fit(digits).partial_fit(digits)
+    fitted = AutoencoderTransformer(**params).fit(digits)
+    assert int(streamed.model_.optimizer.iterations) == 2 * 29
+    assert streamed.n_iter_ == 2 and streamed.history_ == fitted.history_
+    assert_same_weights(streamed, fitted)
+
+
+def test_partial_fit_over_chunks_is_reproducible_and_seeded(digits):
+    def stream(random_state):
+        ae = AutoencoderTransformer(latent_dim=4, batch_size=64, random_state=random_state)
+        for chunk in np.array_split(digits, 3):
+            ae.partial_fit(chunk)
+        return ae
+
+    first, second, other = stream(0), stream(0), stream(1)
+    assert first.n_iter_ == 3 and len(first.history_["loss"]) == 3
+    assert_same_weights(first, second)
+    assert not np.array_equal(first.transform(digits), other.transform(digits))
+
+
+def test_chunks_of_other_sizes_retrace_with_a_fitting_group(digits):
+    ae = AutoencoderTransformer(latent_dim=4, **SMALL).partial_fit(digits[:1792])
+    assert ae.model_.steps_per_execution == 28
+    ae.partial_fit(digits[:640])  # 10 batches
+    assert ae.model_.steps_per_execution == 10
+    assert int(ae.model_.optimizer.iterations) == 28 + 10
+
+
+def test_partial_fit_survives_pickling_between_calls(digits):
+    first_chunk, second_chunk = np.array_split(digits, 2)
+    ae = AutoencoderTransformer(latent_dim=4, **SMALL).partial_fit(first_chunk)
+    loaded = pickle.loads(pickle.dumps(ae))
+    assert_same_weights(ae.partial_fit(second_chunk), loaded.partial_fit(second_chunk))
+    # The encoder still shares the weights partial_fit trained.
+    np.testing.assert_array_equal(loaded.transform(digits), ae.transform(digits))
+
+
+def test_partial_fit_continues_a_fit_and_fit_starts_over(fitted_dense, digits):
+    ae = copy.deepcopy(fitted_dense)
+    ae.partial_fit(digits[:500])
+    assert ae.n_iter_ == fitted_dense.n_iter_ + 1
+    assert len(ae.history_["loss"]) == ae.n_iter_
+    assert not np.array_equal(ae.transform(digits), fitted_dense.transform(digits))
+    ae.fit(digits)
+    assert ae.n_iter_ == fitted_dense.n_iter_
+    np.testing.assert_array_equal(ae.transform(digits), fitted_dense.transform(digits))
+
+
+class EpochRecorder(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.epochs = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epochs.append(epoch)
+
+
+def test_callbacks_see_partial_fit_passes_as_successive_epochs(digits):
+    recorder = EpochRecorder()
+    ae = AutoencoderTransformer(latent_dim=4, callbacks=[recorder], **SMALL)
+    for chunk in np.array_split(digits, 3):
+        ae.partial_fit(chunk)
+    assert recorder.epochs == [0, 1, 2]
+
+
+def test_a_failed_partial_fit_leaves_the_estimator_as_it_was(fitted_dense, digits):
+    ae = copy.deepcopy(fitted_dense)
+    before = weights(ae)
+    with pytest.raises(ValueError, match="X has 63 features"):
+        ae.partial_fit(digits[:, :63])
+    bad = digits[:100].copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        ae.partial_fit(bad)
+    assert ae.n_iter_ == fitted_dense.n_iter_
+    for a, b in zip(weights(ae), before):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_denoiser_partial_fit_takes_the_value_range_from_the_first_chunk(digits):
+    dae = DenoisingAutoencoder(latent_dim=4, **SMALL)
+    dae.partial_fit(digits[:500] * 0.5)
+    dae.partial_fit(digits[500:1000])
+    assert dae.value_range_ == (0.0, 0.5) and dae.n_iter_ == 2
+    pairs = DenoisingAutoencoder(latent_dim=4, **SMALL).partial_fit(digits[:500], digits[:500])
+    assert pairs.n_iter_ == 1
+
+
+def test_fit_reads_a_memmap_without_copying_it(digits, tmp_path):
+    path = tmp_path / "digits.npy"
+    np.save(path, digits.astype(np.float32))
+    mapped = np.load(path, mmap_mode="r")
+    ae = AutoencoderTransformer(latent_dim=4, **SMALL)
+    assert np.shares_memory(ae._validate_samples(mapped, reset=True), mapped)
+    from_memmap = AutoencoderTransformer(latent_dim=4, **SMALL).fit(mapped)
+    in_memory = AutoencoderTransformer(latent_dim=4, **SMALL).fit(np.array(mapped))
+    assert_same_weights(from_memmap, in_memory)
+    chunked = AutoencoderTransformer(latent_dim=4, **SMALL)
+    for start in range(0, len(mapped), 600):
+        chunked.partial_fit(mapped[start : start + 600])
+    assert chunked.n_iter_ == 3
+
+
+# --------------------------------------------------------------------------- #
 # Divergence and interruption
 # --------------------------------------------------------------------------- #
 class BatchCounter(keras.callbacks.Callback):

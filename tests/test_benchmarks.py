@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 
 import skae.datasets
-from skae.benchmarks import BENCHMARKS, fit_overhead, memory, prediction, quality, seed_denoiser
+from skae.benchmarks import (
+    BENCHMARKS, fit_overhead, memory, out_of_core, prediction, quality, seed_denoiser,
+)
 from skae.benchmarks._common import MemorySampler, format_table, median_seconds, report
 from skae.cli import main
 
@@ -98,6 +100,25 @@ def test_memory_measures_each_case_in_its_own_process(tiny_fashion, monkeypatch,
         assert row["rows"] == 2000 and row["codes_mb"] == pytest.approx(2000 * 64 * 4 / 2**20)
         assert row["peak_resident_mb"] >= row["peak_private_mb"] - 1
     assert list(tmp_path.iterdir()) == []  # the 2,000-row file is cleaned up
+
+
+def test_out_of_core_measures_memory_per_case_and_streamed_quality(tiny_fashion, monkeypatch, tmp_path):
+    monkeypatch.setattr(out_of_core, "N_ROWS", {"quick": 2000})
+    monkeypatch.setattr(out_of_core, "MEMORY_CHUNK_ROWS", 1000)
+    rows = out_of_core.run_memory(quick=True, workdir=tmp_path)
+    assert [row["case"] for row in rows] == list(out_of_core.CASES)
+    for row in rows:
+        assert row["rows"] == 2000 and 0 < row["last_loss"] < 1 and row["seconds"] > 0
+        assert row["peak_resident_mb"] >= row["peak_private_mb"] - 1
+    assert list(tmp_path.iterdir()) == []
+
+    monkeypatch.setattr(out_of_core, "QUALITY", {"quick": (512, 2, (0, 1))})
+    monkeypatch.setattr(out_of_core, "QUALITY_CHUNK_ROWS", 256)
+    rows = out_of_core.run_quality(quick=True)
+    assert [row["seed"] for row in rows] == ["0", "1", "median of 2"]
+    for row in rows[:2]:
+        assert row["mse_ratio"] == pytest.approx(row["partial_fit_test_mse"] / row["fit_test_mse"])
+    assert rows[2]["mse_ratio"] == pytest.approx(statistics.median(row["mse_ratio"] for row in rows[:2]))
 
 
 def test_quality_compares_autoencoders_with_pca_and_raw_pixels(tiny_fashion, monkeypatch):
