@@ -54,6 +54,7 @@ tests). Choices that follow from the contract:
 """
 
 import contextlib
+import itertools
 import math
 import random
 import warnings
@@ -413,17 +414,18 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         """
         return X
 
-    def _training_batches(self, inputs, targets, model_shape, seed, *, corrupt_batches):
-        """Yield ``(inputs, targets)`` batches forever, reshuffled each epoch.
+    def _training_batches(self, inputs, targets, model_shape, seed, *, corrupt_batches, passes):
+        """Yield ``(inputs, targets)`` batches, reshuffled each pass over the data.
 
         Keras takes this generator with ``steps_per_epoch``; it runs in order,
         so the batches depend on ``seed`` alone. Rows are converted to float32
         one batch at a time, so the data are never copied whole. With
-        ``corrupt_batches`` each batch of inputs is corrupted anew.
+        ``corrupt_batches`` each batch of inputs is corrupted anew. ``passes``
+        is the number of passes, ``None`` for endless.
         """
         rng = np.random.default_rng(seed)
         n_samples = inputs.shape[0]
-        while True:
+        for _ in itertools.repeat(None) if passes is None else range(passes):
             order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
             for start in range(0, n_samples, self.batch_size):
                 rows = np.sort(order[start : start + self.batch_size])
@@ -456,8 +458,10 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     def _training_data(self, X, y, model_shape, batch_seed, noise_seed, *, hold_out):
         """Return ``(batches, steps_per_epoch, validation_data)`` for Keras.
 
-        With ``hold_out`` the last ``validation_split`` share of rows is held
-        out as validation data (else it is ``None``). Without ``y`` the targets are ``X`` and the inputs its corruption:
+        With ``hold_out`` (``fit``) the last ``validation_split`` share of rows
+        is held out as validation data and the batches run on endlessly;
+        without (``partial_fit``) there is no validation data and the batches
+        make one pass. Without ``y`` the targets are ``X`` and the inputs its corruption:
         per batch with ``_fresh_corruption``, else once up front (``X`` itself
         for a plain autoencoder). With ``y`` the pairs are used as given.
         """
@@ -482,7 +486,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             val_targets = val_inputs if y_val is X_val else _as_model_input(y_val, model_shape)
             validation_data = (val_inputs, val_targets)
         batches = self._training_batches(
-            inputs, targets, model_shape, batch_seed, corrupt_batches=corrupt_batches
+            inputs, targets, model_shape, batch_seed,
+            corrupt_batches=corrupt_batches, passes=None if hold_out else 1,
         )
         return batches, math.ceil(X_train.shape[0] / self.batch_size), validation_data
 
@@ -533,7 +538,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         self._pass_seeds = np.random.default_rng(later_seed)
         return build_seed, batch_seed, noise_seed
 
-    def _build_model(self, model_shape, build_seed, steps_per_epoch):
+    def _build_model(self, model_shape, build_seed, steps_per_execution):
         """Build and compile a new model; set ``model_``, ``encoder_``, ``decoder_``."""
         with _python_random_seeded(build_seed):
             encoder, decoder = self._build_encoder_decoder(model_shape)
@@ -541,7 +546,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         model.compile(
             optimizer=self._make_optimizer(),
             loss=self.loss,
-            steps_per_execution=_steps_per_execution(steps_per_epoch),
+            steps_per_execution=steps_per_execution,
         )
         self.model_, self.encoder_, self.decoder_ = model, encoder, decoder
         self.history_, self.n_iter_ = {}, 0
@@ -553,7 +558,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         batches, steps_per_epoch, validation_data = self._training_data(
             X, y, model_shape, batch_seed, noise_seed, hold_out=True
         )
-        self._build_model(model_shape, build_seed, steps_per_epoch)
+        self._build_model(model_shape, build_seed, _steps_per_execution(steps_per_epoch))
         self._run_epochs(
             batches, steps_per_epoch, self.epochs, validation_data, self.early_stopping
         )
@@ -570,10 +575,13 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         batches, steps_per_epoch, _ = self._training_data(
             X, y, model_shape, batch_seed, noise_seed, hold_out=False
         )
+        # The one pass ends with the data, so the last group of batches may be
+        # short: no divisor of the pass is needed, unlike fit's endless batches.
+        steps_per_execution = min(MAX_STEPS_PER_EXECUTION, steps_per_epoch)
         if first_call:
-            self._build_model(model_shape, build_seed, steps_per_epoch)
+            self._build_model(model_shape, build_seed, steps_per_execution)
         else:
-            _set_steps_per_execution(self.model_, _steps_per_execution(steps_per_epoch))
+            _set_steps_per_execution(self.model_, steps_per_execution)
         self._run_epochs(batches, steps_per_epoch, 1, None, early_stopping=False)
         return self
 

@@ -265,6 +265,18 @@ def test_chunks_of_other_sizes_retrace_with_a_fitting_group(digits):
     assert int(ae.model_.optimizer.iterations) == 28 + 10
 
 
+def test_a_pass_of_a_prime_batch_count_trains_exactly_like_single_steps(digits, monkeypatch):
+    # 37 batches of 16: groups of 32 and 5 (fit would fall back to groups of 1).
+    X, params = digits[:592], dict(latent_dim=4, batch_size=16, random_state=0)
+    grouped = AutoencoderTransformer(**params).partial_fit(X).partial_fit(X)
+    monkeypatch.setattr(_base, "MAX_STEPS_PER_EXECUTION", 1)
+    single = AutoencoderTransformer(**params).partial_fit(X).partial_fit(X)
+    assert grouped.model_.steps_per_execution == 32 and single.model_.steps_per_execution == 1
+    assert int(grouped.model_.optimizer.iterations) == 2 * 37
+    assert grouped.history_ == single.history_
+    assert_same_weights(grouped, single)
+
+
 def test_partial_fit_survives_pickling_between_calls(digits):
     first_chunk, second_chunk = np.array_split(digits, 2)
     ae = AutoencoderTransformer(latent_dim=4, **SMALL).partial_fit(first_chunk)
