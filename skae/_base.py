@@ -54,6 +54,7 @@ tests). Choices that follow from the contract:
 """
 
 import contextlib
+import functools
 import itertools
 import math
 import random
@@ -69,7 +70,7 @@ from sklearn.base import (
     TransformerMixin,
 )
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
@@ -77,6 +78,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from . import _distribute
 from ._serialization import model_from_bytes, model_to_bytes
 from ._version import __version__
 from .architectures import (
@@ -116,16 +118,17 @@ def _python_random_seeded(seed):
         random.setstate(saved_state)
 
 
-def _steps_per_execution(steps_per_epoch):
-    """Largest divisor of ``steps_per_epoch`` up to ``MAX_STEPS_PER_EXECUTION``.
+def _steps_per_execution(steps_per_epoch, most=None):
+    """Largest divisor of ``steps_per_epoch`` up to ``most`` (default ``MAX_STEPS_PER_EXECUTION``).
 
     Keras pulls exactly this many batches from skae's endless generator per
     call, so it must divide the epoch: otherwise the last call of an epoch
     would train on batches of the next one.
     """
+    most = MAX_STEPS_PER_EXECUTION if most is None else most
     return max(
         size
-        for size in range(1, min(MAX_STEPS_PER_EXECUTION, steps_per_epoch) + 1)
+        for size in range(1, min(most, steps_per_epoch) + 1)
         if steps_per_epoch % size == 0
     )
 
@@ -248,6 +251,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         "verbose": [Interval(Integral, 0, 2, closed="both")],
         "random_state": ["random_state"],
         "on_interrupt": [StrOptions({"warn", "raise"})],
+        "distribute": [HasMethods(["scope"]), None],
     }
 
     def __init__(
@@ -273,6 +277,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         verbose=0,
         random_state=None,
         on_interrupt="warn",
+        distribute=None,
     ):
         self.latent_dim = latent_dim
         self.architecture = architecture
@@ -294,6 +299,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         self.verbose = verbose
         self.random_state = random_state
         self.on_interrupt = on_interrupt
+        self.distribute = distribute
 
     # ------------------------------------------------------------------ #
     # Validation
@@ -314,6 +320,14 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             keras.activations.get, self.output_activation, "output_activation"
         )
         _resolve_keras_object(keras.losses.get, self.loss, "loss")
+        if self.distribute is not None:
+            _distribute.check_strategy(self.distribute)
+            replicas = _distribute.n_replicas(self.distribute)
+            if self.batch_size % replicas:
+                raise ValueError(
+                    f"batch_size={self.batch_size} does not split evenly over the "
+                    f"{replicas} replicas of distribute; use a multiple of {replicas}."
+                )
 
     def _make_optimizer(self):
         """Return a fresh optimizer, leaving the ``optimizer`` parameter as is."""
@@ -425,15 +439,28 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         """
         rng = np.random.default_rng(seed)
         n_samples = inputs.shape[0]
+        n_used = self._n_rows_per_pass(n_samples)
         for _ in itertools.repeat(None) if passes is None else range(passes):
             order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
-            for start in range(0, n_samples, self.batch_size):
-                rows = np.sort(order[start : start + self.batch_size])
+            for start in range(0, n_used, self.batch_size):
+                rows = np.sort(order[start : min(start + self.batch_size, n_used)])
                 X_batch = _as_model_input(inputs[rows], model_shape)
                 y_batch = X_batch if targets is inputs else _as_model_input(targets[rows], model_shape)
                 if corrupt_batches:
                     X_batch = self._corrupt(X_batch, rng)
                 yield X_batch, y_batch
+
+    def _n_rows_per_pass(self, n_samples):
+        """Rows one pass trains on: all of them, or under ``distribute`` a
+        multiple of the replica count (so every batch splits evenly; which
+        rows are left out changes with each shuffle)."""
+        n_used = n_samples - n_samples % _distribute.n_replicas(self.distribute)
+        if n_used == 0:
+            raise ValueError(
+                f"{n_samples} training sample(s) cannot be split over the "
+                f"{_distribute.n_replicas(self.distribute)} replicas of distribute."
+            )
+        return n_used
 
     def _split_validation(self, X, y):
         """Hold out the last ``validation_split`` share of rows, as Keras does.
@@ -456,7 +483,10 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
 
     def _training_data(self, X, y, model_shape, batch_seed, noise_seed, *, hold_out):
-        """Return ``(batches, steps_per_epoch, validation_data)`` for Keras.
+        """Return ``(make_batches, steps_per_epoch, validation_data)`` for Keras.
+
+        ``make_batches()`` starts the seeded batches (see
+        :meth:`_training_batches`) from the beginning.
 
         With ``hold_out`` (``fit``) the last ``validation_split`` share of rows
         is held out as validation data and the batches run on endlessly;
@@ -485,11 +515,12 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             val_inputs = _as_model_input(X_val, model_shape)
             val_targets = val_inputs if y_val is X_val else _as_model_input(y_val, model_shape)
             validation_data = (val_inputs, val_targets)
-        batches = self._training_batches(
-            inputs, targets, model_shape, batch_seed,
+        make_batches = functools.partial(
+            self._training_batches, inputs, targets, model_shape, batch_seed,
             corrupt_batches=corrupt_batches, passes=None if hold_out else 1,
         )
-        return batches, math.ceil(X_train.shape[0] / self.batch_size), validation_data
+        steps_per_epoch = math.ceil(self._n_rows_per_pass(X_train.shape[0]) / self.batch_size)
+        return make_batches, steps_per_epoch, validation_data
 
     def _guarded(self, train, X, y):
         """Run ``train(X, y)``; on any failure put the estimator back as it was.
@@ -538,29 +569,42 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         self._pass_seeds = np.random.default_rng(later_seed)
         return build_seed, batch_seed, noise_seed
 
+    def _max_steps_per_execution(self):
+        """Most training batches per call of Keras's train function."""
+        return _distribute.max_steps_per_execution(self.distribute, MAX_STEPS_PER_EXECUTION)
+
     def _build_model(self, model_shape, build_seed, steps_per_execution):
-        """Build and compile a new model; set ``model_``, ``encoder_``, ``decoder_``."""
-        with _python_random_seeded(build_seed):
+        """Build and compile a new model (in ``distribute``'s scope); set ``model_``."""
+        with _python_random_seeded(build_seed), _distribute.scope(self.distribute):
             encoder, decoder = self._build_encoder_decoder(model_shape)
             model = compose_autoencoder(encoder, decoder, model_shape)
-        model.compile(
-            optimizer=self._make_optimizer(),
-            loss=self.loss,
-            steps_per_execution=steps_per_execution,
-        )
-        self.model_, self.encoder_, self.decoder_ = model, encoder, decoder
+            model.compile(
+                optimizer=self._make_optimizer(),
+                loss=self.loss,
+                steps_per_execution=steps_per_execution,
+            )
+        self._set_model(model)
         self.history_, self.n_iter_ = {}, 0
+
+    def _set_model(self, model):
+        """Keep ``model`` as ``model_``, with its encoder and decoder."""
+        self.model_ = model
+        self.encoder_, self.decoder_ = split_autoencoder(model)
 
     def _fit_unguarded(self, X, y):
         X, y, model_shape = self._validate_training_input(X, y, reset=True)
         build_seed, batch_seed, noise_seed = self._draw_seeds()
         self._start_fit(X, y)
-        batches, steps_per_epoch, validation_data = self._training_data(
+        make_batches, steps_per_epoch, validation_data = self._training_data(
             X, y, model_shape, batch_seed, noise_seed, hold_out=True
         )
-        self._build_model(model_shape, build_seed, _steps_per_execution(steps_per_epoch))
+        self._build_model(
+            model_shape,
+            build_seed,
+            _steps_per_execution(steps_per_epoch, self._max_steps_per_execution()),
+        )
         self._run_epochs(
-            batches, steps_per_epoch, self.epochs, validation_data, self.early_stopping
+            make_batches, steps_per_epoch, self.epochs, validation_data, self.early_stopping
         )
         return self
 
@@ -572,25 +616,36 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             self._start_fit(X, y)
         else:
             batch_seed, noise_seed = (int(s) for s in self._pass_seeds.integers(_MAX_SEED, size=2))
-        batches, steps_per_epoch, _ = self._training_data(
+        make_batches, steps_per_epoch, _ = self._training_data(
             X, y, model_shape, batch_seed, noise_seed, hold_out=False
         )
         # The one pass ends with the data, so the last group of batches may be
         # short: no divisor of the pass is needed, unlike fit's endless batches.
-        steps_per_execution = min(MAX_STEPS_PER_EXECUTION, steps_per_epoch)
+        steps_per_execution = min(self._max_steps_per_execution(), steps_per_epoch)
         if first_call:
             self._build_model(model_shape, build_seed, steps_per_execution)
-        else:
-            _set_steps_per_execution(self.model_, steps_per_execution)
-        self._run_epochs(batches, steps_per_epoch, 1, None, early_stopping=False)
+        self._run_epochs(
+            make_batches, steps_per_epoch, 1, None, early_stopping=False,
+            steps_per_execution=steps_per_execution,
+        )
         return self
 
-    def _run_epochs(self, batches, steps_per_epoch, epochs, validation_data, early_stopping):
+    def _run_epochs(
+        self, make_batches, steps_per_epoch, epochs, validation_data, early_stopping,
+        steps_per_execution=None,
+    ):
         """Train ``model_`` for ``epochs`` more epochs; extend ``history_`` and ``n_iter_``.
 
         Keeps the weights reached on Ctrl-C (with ``on_interrupt="warn"``);
-        raises if the loss stops being finite.
+        raises if the loss stops being finite. ``steps_per_execution``, if
+        given, replaces the model's own.
         """
+        model, batches = self.model_, make_batches()
+        if self.distribute is not None:
+            model = _distribute.in_scope(model, self.distribute)
+            batches = _distribute.as_dataset(make_batches, self._model_input_shape)
+        if steps_per_execution is not None:
+            _set_steps_per_execution(model, steps_per_execution)
         history = keras.callbacks.History()
         callbacks = [*(self.callbacks or []), keras.callbacks.TerminateOnNaN(), history]
         if early_stopping:
@@ -602,7 +657,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 )
             )
         try:
-            self.model_.fit(
+            model.fit(
                 batches,
                 steps_per_epoch=steps_per_epoch,
                 initial_epoch=self.n_iter_,
@@ -629,6 +684,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 f"{self.n_iter_ + len(losses)}, so training stopped and the estimator "
                 "was left as it was. Scale X (e.g. to [0, 1]) or lower the learning_rate."
             )
+        if self.distribute is not None:
+            self._set_model(_distribute.out_of_scope(model))
         for name, values in history.history.items():
             self.history_.setdefault(name, []).extend(float(value) for value in values)
         self.n_iter_ += len(history.epoch)
@@ -803,6 +860,10 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             state.pop("encoder_", None)
             state.pop("decoder_", None)
             state["_model_bytes"] = model_to_bytes(model)
+        # A strategy holds this process's devices and cannot be pickled: the
+        # copy trains without one until ``distribute`` is set again.
+        if state.get("distribute") is not None:
+            state["distribute"] = None
         state["_skae_version"] = __version__
         return state
 
@@ -820,5 +881,4 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             )
         super().__setstate__(state)
         if model_bytes is not None:
-            self.model_ = model_from_bytes(model_bytes)
-            self.encoder_, self.decoder_ = split_autoencoder(self.model_)
+            self._set_model(model_from_bytes(model_bytes))

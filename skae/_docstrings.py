@@ -73,6 +73,17 @@ SHARED_PARAMETERS = """\
         stops training and keeps the weights reached so far, with a
         :class:`~skae.exceptions.FitInterruptedWarning`; ``"raise"`` lets the
         interrupt through and leaves the estimator as it was before ``fit``.
+    distribute : tf.distribute.Strategy or None, default=None
+        Train on several devices: the model is built and trained in the
+        strategy's scope, e.g. ``tf.distribute.MirroredStrategy()`` over the
+        GPUs of one machine or ``tf.distribute.MultiWorkerMirroredStrategy()``
+        across machines (see the Scaling guide). ``batch_size`` is the global
+        batch and must be a multiple of the number of replicas; each pass
+        leaves out the few rows beyond a multiple of it; with more than one
+        replica Keras runs one batch per call. The fitted model is kept
+        outside the strategy, so prediction and pickling work as without one;
+        a pickled estimator loads with ``distribute=None`` (strategies cannot
+        be pickled). ``None`` trains on TensorFlow's default device.
 """
 
 #: The ``Attributes`` entries every fitted estimator has.

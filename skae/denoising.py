@@ -114,6 +114,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
         verbose=0,
         random_state=None,
         on_interrupt="warn",
+        distribute=None,
         noise="gaussian",
         noise_factor=0.2,
         clip="auto",
@@ -140,6 +141,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
             verbose=verbose,
             random_state=random_state,
             on_interrupt=on_interrupt,
+            distribute=distribute,
         )
         self.noise = noise
         self.noise_factor = noise_factor

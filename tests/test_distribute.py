@@ -1,0 +1,142 @@
+"""Training under a tf.distribute.Strategy (the ``distribute`` parameter).
+
+Two logical CPU devices can only be configured before TensorFlow starts, so
+the MirroredStrategy test runs its fits in a fresh Python process.
+"""
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import tensorflow as tf
+from sklearn.base import clone
+
+from conftest import SMALL
+from skae import AutoencoderTransformer, DenoisingAutoencoder
+
+MIRRORED_SCRIPT = textwrap.dedent(
+    """
+    import json, pickle
+    import numpy as np
+    import tensorflow as tf
+
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+
+    from sklearn.base import clone
+    from sklearn.datasets import load_digits
+    from skae import AutoencoderTransformer, DenoisingAutoencoder
+
+    X = load_digits().data[:1792] / 16.0  # 28 batches of 64, 32 rows per replica
+    X_before = X.copy()
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    results = {"replicas": strategy.num_replicas_in_sync}
+    for estimator_class in (AutoencoderTransformer, DenoisingAutoencoder):
+        params = dict(latent_dim=4, batch_size=64, epochs=2, random_state=0)
+        mirrored = estimator_class(distribute=strategy, **params).fit(X)
+        single = estimator_class(**params).fit(X)
+        codes = mirrored.transform(X)
+        loaded = pickle.loads(pickle.dumps(mirrored))
+        mirrored.partial_fit(X[:640])
+        results[estimator_class.__name__] = {
+            "max_weight_difference": max(
+                float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
+                for a, b in zip(loaded.model_.weights, single.model_.weights)
+            ),
+            "losses": [mirrored.history_["loss"], single.history_["loss"]],
+            "codes_shape": list(codes.shape),
+            "codes_match_the_loaded_copy": bool(np.array_equal(codes, loaded.transform(X))),
+            "loaded_distribute": repr(loaded.distribute),
+            "n_iter_after_partial_fit": mirrored.n_iter_,
+            "steps_per_execution": mirrored.model_.steps_per_execution,
+        }
+    uneven = AutoencoderTransformer(latent_dim=2, batch_size=31, distribute=strategy)
+    try:
+        uneven.fit(X)
+    except ValueError as error:
+        results["uneven_batch_error"] = str(error)
+    odd_rows = AutoencoderTransformer(
+        latent_dim=2, batch_size=64, epochs=1, validation_split=0.1, distribute=strategy
+    ).fit(X[:1001])
+    results["odd_rows_val_loss"] = odd_rows.history_["val_loss"]
+    results["clone_has_a_strategy"] = type(clone(uneven).distribute).__name__
+    results["X_unchanged"] = bool(np.array_equal(X, X_before))
+    print(json.dumps(results))
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def mirrored_results():
+    """Fits under a MirroredStrategy over two logical CPUs, in a fresh process."""
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    completed = subprocess.run(
+        [sys.executable, "-c", MIRRORED_SCRIPT],
+        capture_output=True, text=True, env=environment, timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("name", ["AutoencoderTransformer", "DenoisingAutoencoder"])
+def test_mirrored_training_matches_single_device_training(mirrored_results, name):
+    result = mirrored_results[name]
+    assert mirrored_results["replicas"] == 2
+    # Each replica takes half of every batch and their gradients are summed:
+    # the same updates, up to float32 rounding.
+    assert result["max_weight_difference"] < 1e-6
+    mirrored_losses, single_losses = result["losses"]
+    assert mirrored_losses[:2] == pytest.approx(single_losses, rel=1e-5)
+    # Grouped steps fail with more than one replica: one batch per call.
+    assert result["steps_per_execution"] == 1
+
+
+@pytest.mark.parametrize("name", ["AutoencoderTransformer", "DenoisingAutoencoder"])
+def test_a_mirrored_fit_predicts_pickles_and_trains_on(mirrored_results, name):
+    result = mirrored_results[name]
+    assert result["codes_shape"] == [1792, 4]  # one code per row, not one per replica
+    assert result["codes_match_the_loaded_copy"]
+    assert result["loaded_distribute"] == "None"
+    assert result["n_iter_after_partial_fit"] == 3
+
+
+def test_mirrored_training_checks_batches_and_leaves_data_alone(mirrored_results):
+    assert "batch_size=31 does not split evenly over the 2 replicas" in mirrored_results["uneven_batch_error"]
+    assert len(mirrored_results["odd_rows_val_loss"]) == 1  # 901 training rows: 900 used
+    assert mirrored_results["clone_has_a_strategy"] == "MirroredStrategy"
+    assert mirrored_results["X_unchanged"]
+
+
+# --------------------------------------------------------------------------- #
+# In this process: one CPU device
+# --------------------------------------------------------------------------- #
+def test_a_one_device_strategy_trains_like_no_strategy(digits):
+    strategy = tf.distribute.OneDeviceStrategy("/cpu:0")
+    on_device = AutoencoderTransformer(latent_dim=4, distribute=strategy, **SMALL).fit(digits)
+    plain = AutoencoderTransformer(latent_dim=4, **SMALL).fit(digits)
+    assert on_device.model_.distribute_strategy is not strategy  # reloaded outside its scope
+    assert on_device.transform(digits).shape == (len(digits), 4)
+    assert on_device.history_["loss"] == pytest.approx(plain.history_["loss"], rel=1e-5)
+    assert clone(on_device).distribute is not strategy  # clone deep-copies parameters
+    assert pickle.loads(pickle.dumps(on_device)).distribute is None
+    assert on_device.distribute is strategy  # pickling left the estimator alone
+
+
+@pytest.mark.parametrize(
+    "distribute, error, message",
+    [
+        ("mirrored", ValueError, "'distribute' parameter"),
+        (tf.distribute.get_strategy(), ValueError, "default strategy"),
+        (tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]), ValueError, "devices this process does not have"),
+    ],
+    ids=["string", "default strategy", "missing device"],
+)
+@pytest.mark.parametrize("estimator_class", [AutoencoderTransformer, DenoisingAutoencoder])
+def test_bad_strategies_are_rejected_before_training(estimator_class, distribute, error, message, digits):
+    # A MirroredStrategy over a device that does not exist would hang in fit.
+    with pytest.raises(error, match=message):
+        estimator_class(distribute=distribute, **SMALL).fit(digits)
