@@ -34,10 +34,13 @@ tests). Choices that follow from the contract:
   inside it (:func:`skae.architectures.compose_autoencoder`), so they share its
   weights, and the pickle stores only that model, as ``.keras`` bytes.
 * Randomness comes from ``random_state`` alone, without global side effects:
-  Keras seeds unseeded layers from Python's ``random``, so the model is built
-  inside a save/seed/restore of that module's state; shuffling (and, in
-  subclasses, noise) uses a NumPy generator of ours feeding Keras batch by
-  batch. TensorFlow's global seed and its determinism flag are never touched.
+  the built-in architectures get seeded initializers, drawn from a private
+  generator (so other threads drawing from Python's ``random``, such as a Dask
+  worker's event loop, cannot change them); a callable ``architecture``'s
+  layers, which Keras seeds from Python's ``random``, are built inside a
+  save/seed/restore of that module's state. Shuffling (and, in subclasses,
+  noise) uses a NumPy generator of ours feeding Keras batch by batch.
+  TensorFlow's global seed and its determinism flag are never touched.
 * Keras runs up to 32 training batches per call of its compiled function
   (``steps_per_execution``, a divisor of the epoch's batch count so a call
   never reaches into the next epoch of skae's generator): the same updates,
@@ -387,9 +390,12 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     # ------------------------------------------------------------------ #
     # Building the model
     # ------------------------------------------------------------------ #
-    def _build_encoder_decoder(self, input_shape):
+    def _build_encoder_decoder(self, input_shape, seed):
+        """Build ``(encoder, decoder)`` with initial weights seeded by ``seed``."""
         if callable(self.architecture):
-            return self.architecture(input_shape, self.latent_dim)
+            # A user's layers are seeded by Keras from Python's random.
+            with _python_random_seeded(seed):
+                return self.architecture(input_shape, self.latent_dim)
         if self.architecture == "conv":
             return ARCHITECTURES["conv"](
                 input_shape,
@@ -397,6 +403,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 conv_filters=tuple(self.conv_filters),
                 activation=self.activation,
                 output_activation=self.output_activation,
+                seed=seed,
             )
         return ARCHITECTURES["dense"](
             input_shape,
@@ -404,6 +411,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             hidden_layer_sizes=tuple(self.hidden_layer_sizes),
             activation=self.activation,
             output_activation=self.output_activation,
+            seed=seed,
         )
 
     # ------------------------------------------------------------------ #
@@ -575,8 +583,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
     def _build_model(self, model_shape, build_seed, steps_per_execution):
         """Build and compile a new model (in ``distribute``'s scope); set ``model_``."""
-        with _python_random_seeded(build_seed), _distribute.scope(self.distribute):
-            encoder, decoder = self._build_encoder_decoder(model_shape)
+        with _distribute.scope(self.distribute):
+            encoder, decoder = self._build_encoder_decoder(model_shape, build_seed)
             model = compose_autoencoder(encoder, decoder, model_shape)
             model.compile(
                 optimizer=self._make_optimizer(),

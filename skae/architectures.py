@@ -19,6 +19,7 @@ encoder and decoder stay nested inside it, so they share its weights.
 """
 
 import math
+import random
 
 import keras
 from keras import layers
@@ -35,6 +36,21 @@ __all__ = [
 DENSE_LATENT_DIM = 64
 
 
+def _kernel_initializers(seed):
+    """Return a function making the next layer's seeded kernel initializer.
+
+    Keras seeds an unseeded initializer, when it is created, with
+    ``randint(1, 10**9)`` from Python's global ``random``. Drawing those numbers
+    from a private ``random.Random(seed)`` instead gives the weights a build
+    under ``random.seed(seed)`` gives, without reading global state that other
+    threads (a Dask worker's event loop, for one) may draw from meanwhile.
+    """
+    if seed is None:
+        return lambda: "glorot_uniform"
+    seeds = random.Random(seed)
+    return lambda: keras.initializers.GlorotUniform(seed=seeds.randint(1, int(1e9)))
+
+
 def dense_autoencoder(
     input_shape,
     latent_dim=DENSE_LATENT_DIM,
@@ -42,6 +58,7 @@ def dense_autoencoder(
     hidden_layer_sizes=(),
     activation="relu",
     output_activation="sigmoid",
+    seed=None,
 ):
     """Build a fully connected encoder and its mirrored decoder.
 
@@ -62,6 +79,9 @@ def dense_autoencoder(
         Activation of the hidden layers and of the code layer.
     output_activation : str or callable or None, default="sigmoid"
         Activation of the reconstruction layer; ``None`` is linear.
+    seed : int or None, default=None
+        Seeds the initial weights: the same seed builds the same weights.
+        ``None`` leaves the seeding to Keras (Python's global ``random``).
 
     Returns
     -------
@@ -77,18 +97,21 @@ def dense_autoencoder(
     ((None, 32), (None, 784))
     """
     input_shape = tuple(input_shape)
+    kernel = _kernel_initializers(seed)
     inputs = keras.Input(shape=input_shape)
     x = layers.Flatten()(inputs)
     for units in hidden_layer_sizes:
-        x = layers.Dense(units, activation=activation)(x)
-    codes = layers.Dense(latent_dim, activation=activation)(x)
+        x = layers.Dense(units, activation=activation, kernel_initializer=kernel())(x)
+    codes = layers.Dense(latent_dim, activation=activation, kernel_initializer=kernel())(x)
     encoder = keras.Model(inputs, codes, name="encoder")
 
     code_inputs = keras.Input(shape=(latent_dim,))
     y = code_inputs
     for units in reversed(tuple(hidden_layer_sizes)):
-        y = layers.Dense(units, activation=activation)(y)
-    y = layers.Dense(math.prod(input_shape), activation=output_activation)(y)
+        y = layers.Dense(units, activation=activation, kernel_initializer=kernel())(y)
+    y = layers.Dense(
+        math.prod(input_shape), activation=output_activation, kernel_initializer=kernel()
+    )(y)
     if len(input_shape) > 1:
         y = layers.Reshape(input_shape)(y)
     decoder = keras.Model(code_inputs, y, name="decoder")
@@ -103,6 +126,7 @@ def conv_autoencoder(
     kernel_size=3,
     activation="relu",
     output_activation="sigmoid",
+    seed=None,
 ):
     """Build a convolutional encoder and its transposed-convolution decoder.
 
@@ -127,6 +151,9 @@ def conv_autoencoder(
         Activation of the hidden convolutions and of the bottleneck.
     output_activation : str or callable or None, default="sigmoid"
         Activation of the last convolution, which outputs ``channels`` maps.
+    seed : int or None, default=None
+        Seeds the initial weights: the same seed builds the same weights.
+        ``None`` leaves the seeding to Keras (Python's global ``random``).
 
     Returns
     -------
@@ -149,26 +176,31 @@ def conv_autoencoder(
             f"got {input_shape}."
         )
     height, width, channels = input_shape
+    kernel = _kernel_initializers(seed)
     inputs = keras.Input(shape=input_shape)
     x = inputs
     for filters in conv_filters:
         x = layers.Conv2D(
-            filters, kernel_size, strides=2, padding="same", activation=activation
+            filters, kernel_size, strides=2, padding="same", activation=activation,
+            kernel_initializer=kernel(),
         )(x)
     feature_shape = tuple(x.shape[1:])
     x = layers.Flatten()(x)
     if latent_dim is not None:
-        x = layers.Dense(latent_dim, activation=activation)(x)
+        x = layers.Dense(latent_dim, activation=activation, kernel_initializer=kernel())(x)
     encoder = keras.Model(inputs, x, name="encoder")
 
     code_inputs = keras.Input(shape=(x.shape[-1],))
     y = code_inputs
     if latent_dim is not None:
-        y = layers.Dense(math.prod(feature_shape), activation=activation)(y)
+        y = layers.Dense(
+            math.prod(feature_shape), activation=activation, kernel_initializer=kernel()
+        )(y)
     y = layers.Reshape(feature_shape)(y)
     for filters in reversed(tuple(conv_filters)):
         y = layers.Conv2DTranspose(
-            filters, kernel_size, strides=2, padding="same", activation=activation
+            filters, kernel_size, strides=2, padding="same", activation=activation,
+            kernel_initializer=kernel(),
         )(y)
     # "same" padding rounds odd sizes up on the way down, so the way up can
     # overshoot (15 -> 8 -> 16): crop back to the input size.
@@ -176,7 +208,8 @@ def conv_autoencoder(
     if extra_rows or extra_cols:
         y = layers.Cropping2D(((0, extra_rows), (0, extra_cols)))(y)
     y = layers.Conv2D(
-        channels, kernel_size, padding="same", activation=output_activation
+        channels, kernel_size, padding="same", activation=output_activation,
+        kernel_initializer=kernel(),
     )(y)
     decoder = keras.Model(code_inputs, y, name="decoder")
     return encoder, decoder

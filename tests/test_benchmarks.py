@@ -14,7 +14,7 @@ import pytest
 
 import skae.datasets
 from skae.benchmarks import (
-    BENCHMARKS, fit_overhead, memory, out_of_core, prediction, quality, seed_denoiser,
+    BENCHMARKS, fit_overhead, memory, out_of_core, prediction, quality, scale_out, seed_denoiser,
 )
 from skae.benchmarks._common import MemorySampler, format_table, median_seconds, report
 from skae.cli import main
@@ -119,6 +119,23 @@ def test_out_of_core_measures_memory_per_case_and_streamed_quality(tiny_fashion,
     for row in rows[:2]:
         assert row["mse_ratio"] == pytest.approx(row["partial_fit_test_mse"] / row["fit_test_mse"])
     assert rows[2]["mse_ratio"] == pytest.approx(statistics.median(row["mse_ratio"] for row in rows[:2]))
+
+
+def test_scale_out_times_each_search_and_the_multi_device_fit(tiny_fashion, monkeypatch):
+    monkeypatch.setattr(scale_out, "SEARCH", {"quick": (256, (2, 4), 2, 1)})
+    rows = scale_out.run_search(quick=True)
+    assert [(row["search"], row["workers"]) for row in rows] == [
+        ("n_jobs=1", "-"),
+        ("n_jobs=2 (loky)", "cold"), ("n_jobs=2 (loky)", "warm"),
+        ("dask LocalCluster, 2 workers", "cold"), ("dask LocalCluster, 2 workers", "warm"),
+    ]
+    assert all(row["scores_equal_serial"] and row["fits"] == 4 for row in rows)
+    assert rows[0]["speed_up"] == 1.0
+
+    monkeypatch.setattr(scale_out, "MULTI_DEVICE", {"quick": (256, 1, 64)})
+    rows = scale_out.run_multi_device(quick=True)
+    assert [row["fit"] for row in rows] == ["no strategy", "MirroredStrategy, 2 logical CPUs"]
+    assert rows[0]["ratio"] == 1.0 and all(0 < row["test_mse"] < 1 for row in rows)
 
 
 def test_quality_compares_autoencoders_with_pca_and_raw_pixels(tiny_fashion, monkeypatch):

@@ -12,6 +12,7 @@ folder run the same modules.
 ``prediction``     ``transform``/``inverse_transform`` latency and throughput
 ``memory``         peak memory transforming rows streamed from a memmap
 ``out_of_core``    memory of ``fit`` on a memmap, quality of ``partial_fit``
+``scale_out``      parallel and Dask-cluster search, a multi-device fit
 ``quality``        test error and code accuracy on Fashion-MNIST against PCA
 ``seed_denoiser``  the denoising tutorial replicated, against raw Keras
 =================  =========================================================
@@ -25,7 +26,7 @@ import time
 from ._common import DEFAULT_OUTPUT
 
 #: Benchmarks in the order ``skae bench`` runs them.
-BENCHMARKS = ("fit_overhead", "prediction", "memory", "out_of_core", "quality", "seed_denoiser")
+BENCHMARKS = ("fit_overhead", "prediction", "memory", "out_of_core", "scale_out", "quality", "seed_denoiser")
 
 
 def run_suite(names=BENCHMARKS, *, quick=False, output=DEFAULT_OUTPUT):

@@ -1,0 +1,165 @@
+"""Scale-out: a parallel and a Dask-cluster search, and a multi-device fit.
+
+Search: ``GridSearchCV`` over ``latent_dim`` in (16, 32, 64, 128) with 3
+folds of 12,000 Fashion-MNIST training images (the dense tutorial model, 2
+epochs) runs one fit at a time (``n_jobs=1``), in joblib's default worker
+processes (``n_jobs=2``, loky), and on a ``dask.distributed.LocalCluster``
+of 2 single-threaded worker processes through ``joblib.parallel_backend
+("dask")``. Each parallel search is timed twice: cold (workers start and
+import TensorFlow during the search) and warm (the same workers again). The
+table gives the wall times, the speed-up against ``n_jobs=1`` and whether
+every candidate's scores equal the serial ones.
+
+Multi-device: in a fresh process with the CPU split into 2 logical devices,
+the dense tutorial model is fitted for 2 epochs (60,000 images, batches of
+256) without a strategy and under ``tf.distribute.MirroredStrategy`` over
+both devices. On one CPU the two replicas share the same cores, so this
+measures the strategy's overhead, not the gain of real GPUs.
+
+    python -m skae.benchmarks.scale_out [--quick] [--output DIR]
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+from ._common import parse_args, report, timed
+
+NAME = "scale_out"
+
+#: Search settings: (training images, code sizes, folds, epochs).
+SEARCH = {"full": (12_000, (16, 32, 64, 128), 3, 2), "quick": (3_000, (16, 32), 2, 1)}
+#: Multi-device settings: (training images, epochs, batch size).
+MULTI_DEVICE = {"full": (60_000, 2, 256), "quick": (10_000, 1, 256)}
+SCORES = "mean_test_score"
+
+
+def _search(X, sizes, folds, epochs, **kwargs):
+    from sklearn.model_selection import GridSearchCV
+
+    from skae import AutoencoderTransformer
+
+    search = GridSearchCV(
+        AutoencoderTransformer(epochs=epochs, random_state=0),
+        {"latent_dim": list(sizes)},
+        cv=folds,
+        refit=False,
+        **kwargs,
+    )
+    return search.fit(X).cv_results_
+
+
+def run_search(quick=False):
+    """Return one row per way of running the search."""
+    import joblib
+    import numpy as np
+    from dask.distributed import Client, LocalCluster
+
+    from skae.datasets import load_fashion_mnist
+
+    n_images, sizes, folds, epochs = SEARCH["quick" if quick else "full"]
+    (X_train, _), _ = load_fashion_mnist(as_float=True)
+    X = X_train[:n_images].reshape(n_images, -1)
+
+    serial, serial_seconds = timed(lambda: _search(X, sizes, folds, epochs, n_jobs=1))
+    rows = [("n_jobs=1", "-", serial, serial_seconds)]
+    for start in ("cold", "warm"):
+        results, seconds = timed(lambda: _search(X, sizes, folds, epochs, n_jobs=2))
+        rows.append(("n_jobs=2 (loky)", start, results, seconds))
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # not 8787, maybe taken
+        ) as cluster,
+        Client(cluster),
+        joblib.parallel_backend("dask"),
+    ):
+        for start in ("cold", "warm"):
+            results, seconds = timed(lambda: _search(X, sizes, folds, epochs))
+            rows.append(("dask LocalCluster, 2 workers", start, results, seconds))
+    return [
+        {
+            "search": name,
+            "workers": start,
+            "fits": len(sizes) * folds,
+            "seconds": seconds,
+            "speed_up": serial_seconds / seconds,
+            "scores_equal_serial": bool(np.array_equal(results[SCORES], serial[SCORES])),
+            "best_latent_dim": int(results["param_latent_dim"][np.argmax(results[SCORES])]),
+        }
+        for name, start, results, seconds in rows
+    ]
+
+
+def measure_multi_device(data_path, epochs, batch_size):
+    """In this fresh process: fit without and with a MirroredStrategy over 2 logical CPUs."""
+    import numpy as np
+    import tensorflow as tf
+
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+
+    from skae import AutoencoderTransformer
+
+    with np.load(data_path) as data:
+        X, X_test = data["X"], data["X_test"]
+    strategies = {
+        "no strategy": None,
+        "MirroredStrategy, 2 logical CPUs": tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]),
+    }
+    rows = []
+    for name, strategy in strategies.items():
+        def fit():
+            return AutoencoderTransformer(
+                epochs=epochs, batch_size=batch_size, random_state=0, distribute=strategy
+            ).fit(X)
+
+        fitted, seconds = timed(fit)
+        rows.append({"fit": name, "seconds": seconds, "test_mse": -fitted.score(X_test)})
+    for row in rows:
+        row["ratio"] = row["seconds"] / rows[0]["seconds"]
+    return rows
+
+
+def run_multi_device(quick=False):
+    """Return the multi-device rows, measured in a fresh process."""
+    import numpy as np
+
+    from skae.datasets import load_fashion_mnist
+
+    n_images, epochs, batch_size = MULTI_DEVICE["quick" if quick else "full"]
+    (X_train, _), (X_test, _) = load_fashion_mnist(as_float=True)
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    with tempfile.TemporaryDirectory() as folder:
+        data_path = os.path.join(folder, "images.npz")
+        np.savez(
+            data_path,
+            X=X_train[:n_images].reshape(n_images, -1),
+            X_test=X_test.reshape(len(X_test), -1),
+        )
+        completed = subprocess.run(
+            [sys.executable, "-m", "skae.benchmarks.scale_out", "--child", data_path,
+             str(epochs), str(batch_size)],
+            capture_output=True, text=True, env=environment,
+        )
+    if completed.returncode:
+        raise RuntimeError(f"the multi-device fits failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--child"]:
+        data_path, epochs, batch_size = argv[1:4]
+        print(json.dumps(measure_multi_device(data_path, int(epochs), int(batch_size))))
+        return
+    args = parse_args(__doc__, argv)
+    settings = {"quick": args.quick, "search": SEARCH, "multi_device": MULTI_DEVICE}
+    report(f"{NAME}_search", run_search(args.quick), args.output, settings=settings)
+    report(f"{NAME}_multi_device", run_multi_device(args.quick), args.output, settings=settings)
+
+
+if __name__ == "__main__":
+    main()
