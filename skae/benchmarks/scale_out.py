@@ -5,14 +5,14 @@ folds of 12,000 Fashion-MNIST training images (the dense tutorial model, 2
 epochs) runs one fit at a time (``n_jobs=1``), in joblib's default worker
 processes (``n_jobs=2``, loky), and on a ``dask.distributed.LocalCluster``
 of 2 single-threaded worker processes through ``joblib.parallel_backend
-("dask")``. Each parallel search is timed twice: cold (workers start and
-import TensorFlow during the search) and warm (the same workers again). The
-table gives the wall times, the speed-up against ``n_jobs=1`` and whether
-every candidate's scores equal the serial ones.
+("dask")``. Each way runs the search once (in parallel, the
+workers start and import TensorFlow during it), then 3 more times (on the
+same workers); the speed-up is the median of those 3 against the serial
+median. The table also says whether every run's scores equal the serial ones.
 
 Multi-device: in a fresh process with the CPU split into 2 logical devices,
 the dense tutorial model is fitted for 2 epochs (60,000 images, batches of
-256) without a strategy and under ``tf.distribute.MirroredStrategy`` over
+256; median of 3 fits) without a strategy and under ``tf.distribute.MirroredStrategy`` over
 both devices. On one CPU the two replicas share the same cores, so this
 measures the strategy's overhead, not the gain of real GPUs.
 
@@ -21,6 +21,7 @@ measures the strategy's overhead, not the gain of real GPUs.
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,8 @@ NAME = "scale_out"
 SEARCH = {"full": (12_000, (16, 32, 64, 128), 3, 2), "quick": (3_000, (16, 32), 2, 1)}
 #: Multi-device settings: (training images, epochs, batch size).
 MULTI_DEVICE = {"full": (60_000, 2, 256), "quick": (10_000, 1, 256)}
+#: Timed runs of each search after its first one (whose workers start up).
+REPEATS = {"full": 3, "quick": 1}
 SCORES = "mean_test_score"
 
 
@@ -51,8 +54,15 @@ def _search(X, sizes, folds, epochs, **kwargs):
     return search.fit(X).cv_results_
 
 
+def _timed_runs(search, repeats):
+    """Time one run of ``search``, then ``repeats`` more; return both times and all results."""
+    first, first_seconds = timed(search)
+    runs = [timed(search) for _ in range(repeats)]
+    return first_seconds, statistics.median(seconds for _, seconds in runs), [first] + [r for r, _ in runs]
+
+
 def run_search(quick=False):
-    """Return one row per way of running the search."""
+    """Return rows per way of running the search: its first run, then the median of more."""
     import joblib
     import numpy as np
     from dask.distributed import Client, LocalCluster
@@ -60,14 +70,15 @@ def run_search(quick=False):
     from skae.datasets import load_fashion_mnist
 
     n_images, sizes, folds, epochs = SEARCH["quick" if quick else "full"]
+    repeats = REPEATS["quick" if quick else "full"]
     (X_train, _), _ = load_fashion_mnist(as_float=True)
     X = X_train[:n_images].reshape(n_images, -1)
 
-    serial, serial_seconds = timed(lambda: _search(X, sizes, folds, epochs, n_jobs=1))
-    rows = [("n_jobs=1", "-", serial, serial_seconds)]
-    for start in ("cold", "warm"):
-        results, seconds = timed(lambda: _search(X, sizes, folds, epochs, n_jobs=2))
-        rows.append(("n_jobs=2 (loky)", start, results, seconds))
+    def search(**kwargs):
+        return lambda: _search(X, sizes, folds, epochs, **kwargs)
+
+    timings = {"n_jobs=1": _timed_runs(search(n_jobs=1), repeats)}
+    timings["n_jobs=2 (loky)"] = _timed_runs(search(n_jobs=2), repeats)
     with (
         LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
@@ -76,24 +87,27 @@ def run_search(quick=False):
         Client(cluster),
         joblib.parallel_backend("dask"),
     ):
-        for start in ("cold", "warm"):
-            results, seconds = timed(lambda: _search(X, sizes, folds, epochs))
-            rows.append(("dask LocalCluster, 2 workers", start, results, seconds))
-    return [
-        {
+        timings["dask LocalCluster, 2 workers"] = _timed_runs(search(), repeats)
+
+    serial_scores = timings["n_jobs=1"][2][0][SCORES]
+    serial_seconds = timings["n_jobs=1"][1]
+    rows = []
+    for name, (first_seconds, median_seconds, results) in timings.items():
+        rows.append({
             "search": name,
-            "workers": start,
             "fits": len(sizes) * folds,
-            "seconds": seconds,
-            "speed_up": serial_seconds / seconds,
-            "scores_equal_serial": bool(np.array_equal(results[SCORES], serial[SCORES])),
-            "best_latent_dim": int(results["param_latent_dim"][np.argmax(results[SCORES])]),
-        }
-        for name, start, results, seconds in rows
-    ]
+            "first_run_s": first_seconds,
+            f"median_of_{repeats}_more_s": median_seconds,
+            "speed_up": serial_seconds / median_seconds,
+            "scores_equal_serial": all(
+                np.array_equal(result[SCORES], serial_scores) for result in results
+            ),
+            "best_latent_dim": int(results[0]["param_latent_dim"][np.argmax(results[0][SCORES])]),
+        })
+    return rows
 
 
-def measure_multi_device(data_path, epochs, batch_size):
+def measure_multi_device(data_path, epochs, batch_size, repeats):
     """In this fresh process: fit without and with a MirroredStrategy over 2 logical CPUs."""
     import numpy as np
     import tensorflow as tf
@@ -116,10 +130,14 @@ def measure_multi_device(data_path, epochs, batch_size):
                 epochs=epochs, batch_size=batch_size, random_state=0, distribute=strategy
             ).fit(X)
 
-        fitted, seconds = timed(fit)
-        rows.append({"fit": name, "seconds": seconds, "test_mse": -fitted.score(X_test)})
+        runs = [timed(fit) for _ in range(repeats)]
+        rows.append({
+            "fit": name,
+            f"median_of_{repeats}_s": statistics.median(seconds for _, seconds in runs),
+            "test_mse": -runs[0][0].score(X_test),
+        })
     for row in rows:
-        row["ratio"] = row["seconds"] / rows[0]["seconds"]
+        row["ratio"] = row[f"median_of_{repeats}_s"] / rows[0][f"median_of_{repeats}_s"]
     return rows
 
 
@@ -141,7 +159,7 @@ def run_multi_device(quick=False):
         )
         completed = subprocess.run(
             [sys.executable, "-m", "skae.benchmarks.scale_out", "--child", data_path,
-             str(epochs), str(batch_size)],
+             str(epochs), str(batch_size), str(REPEATS["quick" if quick else "full"])],
             capture_output=True, text=True, env=environment,
         )
     if completed.returncode:
@@ -152,8 +170,8 @@ def run_multi_device(quick=False):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["--child"]:
-        data_path, epochs, batch_size = argv[1:4]
-        print(json.dumps(measure_multi_device(data_path, int(epochs), int(batch_size))))
+        data_path, epochs, batch_size, repeats = argv[1:5]
+        print(json.dumps(measure_multi_device(data_path, int(epochs), int(batch_size), int(repeats))))
         return
     args = parse_args(__doc__, argv)
     settings = {"quick": args.quick, "search": SEARCH, "multi_device": MULTI_DEVICE}
