@@ -77,7 +77,8 @@ SHARED_PARAMETERS = """\
         Train on several devices: the model is built and trained in the
         strategy's scope, e.g. ``tf.distribute.MirroredStrategy()`` over the
         GPUs of one machine or ``tf.distribute.MultiWorkerMirroredStrategy()``
-        across machines (see the Scaling guide). ``batch_size`` is the global
+        across machines (which Keras 3.15 itself cannot yet train with more
+        than one worker: see the Scaling guide). ``batch_size`` is the global
         batch and must be a multiple of the number of replicas; each pass
         leaves out the few rows beyond a multiple of it; with more than one
         replica Keras runs one batch per call. The fitted model is kept

@@ -79,9 +79,11 @@ def _build_parser():
         description=(
             "Run skae's benchmarks one after the other, each in a fresh process: "
             "fit overhead and prediction speed against hand-written Keras, peak "
-            "memory on a memmap, and quality against PCA on Fashion-MNIST. Each "
-            "prints a table and writes a JSON file. The full run took 37 minutes "
-            "on 2 CPU cores; --quick takes about 4."
+            "memory on a memmap, out-of-core training, parallel and cluster "
+            "search, multi-device fits, and quality against PCA on Fashion-MNIST. "
+            "Each prints a table and writes a JSON file. On 2 CPU cores the full "
+            "run took about 45 minutes (37 before out_of_core and scale_out, "
+            "which took about 4 each); --quick about 6."
         ),
     )
     bench.add_argument(
