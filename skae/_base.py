@@ -50,6 +50,12 @@ tests). Choices that follow from the contract:
   zero-padded), because a float32 Dense kernel gives results that depend on
   the batch size: this keeps a row's output independent of what it is
   batched with, and avoids Keras ``predict``'s per-call set-up cost.
+* ``fit`` and ``partial_fit`` share one training path: ``fit`` builds a new
+  model and trains ``epochs`` passes over skae's endless seeded batches;
+  ``partial_fit`` builds one on its first call, then trains one pass per call
+  with the model and optimizer state it keeps. Training under a
+  ``tf.distribute.Strategy`` (``distribute``) goes through
+  :mod:`skae._distribute`.
 * ``fit`` either completes or leaves the estimator as it was: a failure
   restores the previous state, a non-finite loss stops training at once
   (Keras's ``TerminateOnNaN``) and raises, and Ctrl-C keeps the weights
@@ -122,9 +128,9 @@ def _python_random_seeded(seed):
 
 
 def _steps_per_execution(steps_per_epoch, most=None):
-    """Largest divisor of ``steps_per_epoch`` up to ``most`` (default ``MAX_STEPS_PER_EXECUTION``).
+    """Largest divisor of ``steps_per_epoch`` up to ``most``.
 
-    Keras pulls exactly this many batches from skae's endless generator per
+    ``most`` defaults to ``MAX_STEPS_PER_EXECUTION``. Keras pulls exactly this many batches from skae's endless generator per
     call, so it must divide the epoch: otherwise the last call of an epoch
     would train on batches of the next one.
     """
@@ -459,9 +465,12 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 yield X_batch, y_batch
 
     def _n_rows_per_pass(self, n_samples):
-        """Rows one pass trains on: all of them, or under ``distribute`` a
-        multiple of the replica count (so every batch splits evenly; which
-        rows are left out changes with each shuffle)."""
+        """Number of rows one pass over ``n_samples`` rows trains on.
+
+        All of them, or under ``distribute`` the largest multiple of the
+        replica count, so every batch splits evenly over the replicas (which
+        rows are left out changes with each shuffle).
+        """
         n_used = n_samples - n_samples % _distribute.n_replicas(self.distribute)
         if n_used == 0:
             raise ValueError(
@@ -499,9 +508,11 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         With ``hold_out`` (``fit``) the last ``validation_split`` share of rows
         is held out as validation data and the batches run on endlessly;
         without (``partial_fit``) there is no validation data and the batches
-        make one pass. Without ``y`` the targets are ``X`` and the inputs its corruption:
-        per batch with ``_fresh_corruption``, else once up front (``X`` itself
-        for a plain autoencoder). With ``y`` the pairs are used as given.
+        make one pass.
+
+        Without ``y`` the targets are ``X`` and the inputs its corruption: per
+        batch with ``_fresh_corruption``, else once up front (``X`` itself for
+        a plain autoencoder). With ``y`` the pairs are used as given.
         """
         if hold_out:
             X_train, y_train, X_val, y_val = self._split_validation(X, y)
@@ -648,9 +659,10 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         raises if the loss stops being finite. ``steps_per_execution``, if
         given, replaces the model's own.
         """
-        model, batches = self.model_, make_batches()
-        if self.distribute is not None:
-            model = _distribute.in_scope(model, self.distribute)
+        if self.distribute is None:
+            model, batches = self.model_, make_batches()
+        else:
+            model = _distribute.in_scope(self.model_, self.distribute)
             batches = _distribute.as_dataset(make_batches, self._model_input_shape)
         if steps_per_execution is not None:
             _set_steps_per_execution(model, steps_per_execution)

@@ -393,8 +393,16 @@ class InterruptAt(keras.callbacks.Callback):
 
 @pytest.fixture
 def one_step_per_call(monkeypatch):
-    """Make Keras call back after every batch, so InterruptAt hits its step."""
+    """Make Keras call back after every batch, so InterruptAt hits its step.
+
+    Also let SIGINT raise KeyboardInterrupt as in a terminal: a test run
+    started as a background job of a non-interactive shell inherits SIGINT
+    ignored, and Python then installs no handler for it.
+    """
     monkeypatch.setattr(_base, "MAX_STEPS_PER_EXECUTION", 1)
+    previous_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous_handler)
 
 
 def test_ctrl_c_keeps_the_weights_reached_so_far(digits, one_step_per_call):

@@ -5,6 +5,8 @@ import json
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import threading
 import time
 from importlib.metadata import PackageNotFoundError, version
@@ -40,6 +42,20 @@ def median_seconds(function, repeats, warm_up=None):
     """
     (warm_up or function)()
     return statistics.median(timed(function)[1] for _ in range(repeats))
+
+
+def run_child(module, *args):
+    """Run ``python -m module --child ARGS`` in a fresh process; return the JSON it prints last.
+
+    Benchmarks measure memory, or configure TensorFlow's devices, in a
+    process of their own; the child prints its result as one JSON line.
+    """
+    command = [sys.executable, "-m", module, "--child", *(str(arg) for arg in args)]
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    completed = subprocess.run(command, capture_output=True, text=True, env=environment)
+    if completed.returncode:
+        raise RuntimeError(f"{' '.join(command[2:])} failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
 def _memory_fields():

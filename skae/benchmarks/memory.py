@@ -19,13 +19,11 @@ themselves take ``rows x 64 x 4`` bytes (256 MB for a million rows).
 """
 
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from ._common import MemorySampler, parse_args, report, timed
+from ._common import MemorySampler, parse_args, report, run_child, timed
 
 NAME = "memory"
 
@@ -93,18 +91,7 @@ def run(quick=False, workdir=None):
         X_train = X_train[:FIT_IMAGES]
         estimator = AutoencoderTransformer(epochs=1, random_state=0)
         joblib.dump(estimator.fit(X_train.reshape(len(X_train), -1)), model_path)
-        rows = []
-        environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-        for case in CASES:
-            completed = subprocess.run(
-                [sys.executable, "-m", "skae.benchmarks.memory", "--child", case,
-                 str(data_path), str(model_path)],
-                capture_output=True, text=True, env=environment,
-            )
-            if completed.returncode:
-                raise RuntimeError(f"measuring {case!r} failed:\n{completed.stderr[-3000:]}")
-            rows.append(json.loads(completed.stdout.strip().splitlines()[-1]))
-    return rows
+        return [run_child(f"skae.benchmarks.{NAME}", case, data_path, model_path) for case in CASES]
 
 
 def main(argv=None):

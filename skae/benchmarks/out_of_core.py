@@ -25,14 +25,12 @@ both test MSEs and their ratio for 3 seeds, and the medians.
 """
 
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from ._common import MemorySampler, parse_args, report, timed
+from ._common import MemorySampler, parse_args, report, run_child, timed
 from .memory import write_rows
 
 NAME = "out_of_core"
@@ -110,27 +108,14 @@ def measure_memory(case, data_path):
 
 def run_memory(quick=False, workdir=None):
     """Return one row per memory case, each measured in a fresh process."""
-    n_rows = N_ROWS["quick" if quick else "full"]
-    rows = []
     with tempfile.TemporaryDirectory(dir=workdir) as folder:
         data_path = Path(folder, "rows.npy")
-        write_rows(data_path, n_rows)
-        environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-        for case in CASES:
-            completed = subprocess.run(
-                [sys.executable, "-m", "skae.benchmarks.out_of_core", "--child", case, str(data_path)],
-                capture_output=True, text=True, env=environment,
-            )
-            if completed.returncode:
-                raise RuntimeError(f"measuring {case!r} failed:\n{completed.stderr[-3000:]}")
-            rows.append(json.loads(completed.stdout.strip().splitlines()[-1]))
-    return rows
+        write_rows(data_path, N_ROWS["quick" if quick else "full"])
+        return [run_child(f"skae.benchmarks.{NAME}", case, data_path) for case in CASES]
 
 
 def run_quality(quick=False):
     """Return test MSE of ``fit`` and of chunked ``partial_fit`` per seed, then medians."""
-    import numpy as np
-
     from skae import AutoencoderTransformer
     from skae.datasets import load_fashion_mnist
 

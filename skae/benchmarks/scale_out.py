@@ -22,11 +22,10 @@ measures the strategy's overhead, not the gain of real GPUs.
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 
-from ._common import parse_args, report, timed
+from ._common import parse_args, report, run_child, timed
 
 NAME = "scale_out"
 
@@ -149,7 +148,6 @@ def run_multi_device(quick=False):
 
     n_images, epochs, batch_size = MULTI_DEVICE["quick" if quick else "full"]
     (X_train, _), (X_test, _) = load_fashion_mnist(as_float=True)
-    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     with tempfile.TemporaryDirectory() as folder:
         data_path = os.path.join(folder, "images.npz")
         np.savez(
@@ -157,14 +155,9 @@ def run_multi_device(quick=False):
             X=X_train[:n_images].reshape(n_images, -1),
             X_test=X_test.reshape(len(X_test), -1),
         )
-        completed = subprocess.run(
-            [sys.executable, "-m", "skae.benchmarks.scale_out", "--child", data_path,
-             str(epochs), str(batch_size), str(REPEATS["quick" if quick else "full"])],
-            capture_output=True, text=True, env=environment,
+        return run_child(
+            f"skae.benchmarks.{NAME}", data_path, epochs, batch_size, REPEATS["quick" if quick else "full"]
         )
-    if completed.returncode:
-        raise RuntimeError(f"the multi-device fits failed:\n{completed.stderr[-3000:]}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
 def main(argv=None):
