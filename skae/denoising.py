@@ -224,6 +224,18 @@ class DenoisingAutoencoder(BaseAutoencoder):
         -------
         self : DenoisingAutoencoder
             The estimator, trained one more pass.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_digits
+        >>> from skae import DenoisingAutoencoder
+        >>> X = load_digits().data / 16.0
+        >>> dae = DenoisingAutoencoder(latent_dim=8, clip=(0, 1), random_state=0)
+        >>> for chunk in np.array_split(X, 3):
+        ...     dae = dae.partial_fit(chunk)
+        >>> dae.n_iter_, dae.value_range_
+        (3, (0.0, 1.0))
         """
         return self._partial_fit(X, self._clean_targets(X, y))
 

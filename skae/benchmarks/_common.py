@@ -110,6 +110,22 @@ class MemorySampler:
         self.peak_total = max(self.peak_total, anonymous + file_backed)
 
 
+def timed_peak_memory(function):
+    """Call ``function``; return its result and a dict of its time and peak memory.
+
+    The dict holds ``peak_private_mb`` and ``peak_resident_mb`` (see
+    :class:`MemorySampler`), in MB above the level when the call began, and
+    ``seconds``.
+    """
+    with MemorySampler() as memory:
+        result, seconds = timed(function)
+    return result, {
+        "peak_private_mb": (memory.peak_anonymous - memory.start_anonymous) / 2**20,
+        "peak_resident_mb": (memory.peak_total - memory.start_total) / 2**20,
+        "seconds": seconds,
+    }
+
+
 def _package_version(name):
     try:
         return version(name)

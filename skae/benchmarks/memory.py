@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ._common import MemorySampler, parse_args, report, run_child, timed
+from ._common import parse_args, report, run_child, timed_peak_memory
 
 NAME = "memory"
 
@@ -63,16 +63,13 @@ def measure(case, data_path, model_path):
         call = lambda: estimator.encoder_.predict(X, batch_size=256, verbose=0)  # noqa: E731
     else:
         call = lambda: estimator.transform(X)  # noqa: E731
-    with MemorySampler() as memory:
-        codes, seconds = timed(call)
+    codes, measured = timed_peak_memory(call)
     return {
         "case": case,
         "rows": X.shape[0],
         "data_mb": X.nbytes / _MB,
         "codes_mb": codes.nbytes / _MB,
-        "peak_private_mb": (memory.peak_anonymous - memory.start_anonymous) / _MB,
-        "peak_resident_mb": (memory.peak_total - memory.start_total) / _MB,
-        "seconds": seconds,
+        **measured,
     }
 
 

@@ -30,7 +30,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ._common import MemorySampler, parse_args, report, run_child, timed
+from ._common import parse_args, report, run_child, timed, timed_peak_memory
 from .memory import write_rows
 
 NAME = "out_of_core"
@@ -93,17 +93,8 @@ def measure_memory(case, data_path):
     X = np.load(data_path, mmap_mode=None if "in-memory" in case else "r")
     warm_up, call = _trainer(case, X)
     warm_up()
-    with MemorySampler() as memory:
-        loss, seconds = timed(call)
-    return {
-        "case": case,
-        "rows": X.shape[0],
-        "data_mb": X.nbytes / _MB,
-        "peak_private_mb": (memory.peak_anonymous - memory.start_anonymous) / _MB,
-        "peak_resident_mb": (memory.peak_total - memory.start_total) / _MB,
-        "seconds": seconds,
-        "last_loss": float(loss),
-    }
+    loss, measured = timed_peak_memory(call)
+    return {"case": case, "rows": X.shape[0], "data_mb": X.nbytes / _MB, **measured, "last_loss": float(loss)}
 
 
 def run_memory(quick=False, workdir=None):
