@@ -122,8 +122,8 @@ def test_grid_search_in_threads_matches_serial(few_digits, serial_results):
 def dask_client(serial_results):
     """A client of a local cluster of two single-threaded worker processes.
 
-    Started after ``serial_results`` is computed: the scheduler runs in a
-    thread of this process, and it draws from Python's random module too.
+    Started after ``serial_results`` is computed, so the serial search does
+    not share the two cores with the cluster's processes.
     """
     with (
         LocalCluster(
