@@ -43,7 +43,7 @@ denoiser = DenoisingAutoencoder(
 )
 denoiser.fit(X_train)
 
-X_test_noisy = gaussian(X_test, 0.2, clip_range=(0, 1), random_state=0)
+X_test_noisy = gaussian(X_test, 0.2, value_range=(0, 1), random_state=0)
 X_denoised = denoiser.denoise(X_test_noisy)
 for name, images in (("noisy", X_test_noisy), ("denoised", X_denoised)):
     psnr = reconstruction_error(X_test, images, "psnr", data_range=1.0)

@@ -17,14 +17,13 @@ two logical CPUs:
   caller's data), so targets are a copy;
 * a batch that does not split evenly over the replicas fails (the first) or
   weighs rows unequally, so batches hold a multiple of the replica count;
-* ``predict_on_batch`` on a model built in the scope returns each row once
-  per replica, so after training the model is reloaded outside the scope,
-  and reloaded into it before training again.
+* ``predict_on_batch`` on a model built in the scope returned each row once
+  per replica, so only the training engine is built in the scope
+  (:mod:`skae._engines`): the estimator's own model stays outside it, and the
+  trained weights are copied across.
 """
 
 import contextlib
-
-from ._serialization import model_from_bytes, model_to_bytes
 
 
 def check_strategy(strategy):
@@ -71,20 +70,7 @@ def max_steps_per_execution(strategy, limit):
     return limit if n_replicas(strategy) == 1 else 1
 
 
-def in_scope(model, strategy):
-    """Return ``model`` ready to train under ``strategy``: reloaded into its scope if needed."""
-    if model.distribute_strategy is strategy:
-        return model
-    with strategy.scope():
-        return model_from_bytes(model_to_bytes(model))
-
-
-def out_of_scope(model):
-    """Return ``model`` reloaded outside any strategy, for prediction and pickling."""
-    return model_from_bytes(model_to_bytes(model))
-
-
-def as_dataset(make_batches, model_shape):
+def as_dataset(make_batches, model_input_shape):
     """Feed the batches of ``make_batches()`` through ``tf.data``.
 
     ``make_batches`` is called anew whenever Keras restarts the data, so the
@@ -97,5 +83,5 @@ def as_dataset(make_batches, model_shape):
         for inputs, targets in make_batches():
             yield inputs, targets.copy() if targets is inputs else targets
 
-    spec = tf.TensorSpec((None, *model_shape), tf.float32)
+    spec = tf.TensorSpec((None, *model_input_shape), tf.float32)
     return tf.data.Dataset.from_generator(batches, output_signature=(spec, spec))

@@ -1,23 +1,36 @@
-"""Pure functions that build Keras ``(encoder, decoder)`` model pairs.
+"""Pure functions that build Keras ``(encoder, decoder)`` model pairs, and their registry.
 
 Nothing here knows about scikit-learn: every function takes plain Python
 values and returns Keras models, so the builders can be used, tested and
-replaced on their own. The estimators in :mod:`skae` pick a builder by name
-(``architecture="dense"`` or ``"conv"``) or take a user callable with the same
-contract:
+replaced on their own. The estimators pick a builder from
+:data:`ARCHITECTURES` by name (``architecture="dense"`` or ``"conv"``) or take
+a user callable with the same contract:
 
 ``builder(input_shape, latent_dim) -> (encoder, decoder)``
 
-* ``input_shape`` is the shape of one sample as the model receives it, for
-  example ``(784,)`` or ``(28, 28, 1)``;
+* ``input_shape`` is the shape of one sample as given to ``fit`` (or the
+  estimator's ``image_shape``), for example ``(784,)`` or ``(28, 28)``;
 * ``latent_dim`` is the estimator's ``latent_dim`` parameter (may be ``None``);
-* ``encoder`` maps a batch of samples to 2-D codes ``(batch, n_codes)``;
-* ``decoder`` maps codes back to a batch of shape ``(batch, *input_shape)``.
+* ``encoder`` maps a batch of samples to 2-D codes ``(batch, n_codes)``; its
+  input may reshape the sample (the conv builder takes ``(28, 28)`` samples
+  as ``(28, 28, 1)`` images), and the estimator feeds it samples of that shape;
+* ``decoder`` maps codes back to a batch shaped like the encoder's input.
+
+A registered builder also takes ``seed=`` (its initial weights) and, as
+keyword-only arguments, any of its settings that are parameters of the
+estimator of the same name (``hidden_layer_sizes``, ``activation``,
+``conv_filters``...): :func:`builder_settings` picks them. Adding an
+architecture is one entry in :data:`ARCHITECTURES`, plus estimator
+parameters for settings of its own.
 
 :func:`compose_autoencoder` joins the pair into the one trainable model; the
-encoder and decoder stay nested inside it, so they share its weights.
+encoder and decoder stay nested inside it, so they share its weights. Every
+layer has a fixed name: TensorFlow keeps memory for each new variable name it
+sees, so auto-numbered names (``dense_123``) would grow a process that fits
+many models.
 """
 
+import inspect
 import math
 import random
 
@@ -26,6 +39,7 @@ from keras import layers
 
 __all__ = [
     "ARCHITECTURES",
+    "builder_settings",
     "compose_autoencoder",
     "conv_autoencoder",
     "dense_autoencoder",
@@ -51,9 +65,16 @@ def _kernel_initializers(seed):
     return lambda: keras.initializers.GlorotUniform(seed=seeds.randint(1, int(1e9)))
 
 
+def _dense_layers(x, sizes, activation, kernel, prefix):
+    """``x`` through Dense layers of ``sizes`` units, named ``{prefix}_dense_{i}``."""
+    for index, units in enumerate(sizes, 1):
+        x = layers.Dense(units, activation, kernel_initializer=kernel(), name=f"{prefix}_dense_{index}")(x)
+    return x
+
+
 def dense_autoencoder(
     input_shape,
-    latent_dim=DENSE_LATENT_DIM,
+    latent_dim=None,
     *,
     hidden_layer_sizes=(),
     activation="relu",
@@ -70,8 +91,8 @@ def dense_autoencoder(
     ----------
     input_shape : tuple of int
         Shape of one sample, e.g. ``(784,)`` or ``(28, 28)``.
-    latent_dim : int, default=64
-        Number of codes.
+    latent_dim : int or None, default=None
+        Number of codes; ``None`` gives the tutorials' 64.
     hidden_layer_sizes : sequence of int, default=()
         Units of the hidden Dense layers between the input and the codes;
         the decoder mirrors them in reverse order.
@@ -97,25 +118,77 @@ def dense_autoencoder(
     ((None, 32), (None, 784))
     """
     input_shape = tuple(input_shape)
+    latent_dim = DENSE_LATENT_DIM if latent_dim is None else latent_dim
     kernel = _kernel_initializers(seed)
-    inputs = keras.Input(shape=input_shape)
-    x = layers.Flatten()(inputs)
-    for units in hidden_layer_sizes:
-        x = layers.Dense(units, activation=activation, kernel_initializer=kernel())(x)
-    codes = layers.Dense(latent_dim, activation=activation, kernel_initializer=kernel())(x)
+    inputs = keras.Input(shape=input_shape, name="encoder_input")
+    x = _dense_layers(layers.Flatten(name="encoder_flatten")(inputs), hidden_layer_sizes, activation, kernel, "encoder")
+    codes = layers.Dense(latent_dim, activation, kernel_initializer=kernel(), name="codes")(x)
     encoder = keras.Model(inputs, codes, name="encoder")
-
-    code_inputs = keras.Input(shape=(latent_dim,))
-    y = code_inputs
-    for units in reversed(tuple(hidden_layer_sizes)):
-        y = layers.Dense(units, activation=activation, kernel_initializer=kernel())(y)
+    code_inputs = keras.Input(shape=(latent_dim,), name="decoder_input")
+    y = _dense_layers(code_inputs, reversed(tuple(hidden_layer_sizes)), activation, kernel, "decoder")
     y = layers.Dense(
-        math.prod(input_shape), activation=output_activation, kernel_initializer=kernel()
+        math.prod(input_shape), output_activation, kernel_initializer=kernel(), name="reconstruction"
     )(y)
     if len(input_shape) > 1:
-        y = layers.Reshape(input_shape)(y)
-    decoder = keras.Model(code_inputs, y, name="decoder")
-    return encoder, decoder
+        y = layers.Reshape(input_shape, name="decoder_reshape")(y)
+    return encoder, keras.Model(code_inputs, y, name="decoder")
+
+
+def _image_input_shape(input_shape):
+    """``(height, width, channels)`` of ``input_shape``, adding one channel to 2-D."""
+    input_shape = tuple(input_shape)
+    if len(input_shape) == 2:
+        return (*input_shape, 1)
+    if len(input_shape) != 3:
+        raise ValueError(
+            "architecture='conv' needs images: samples of shape (height, width[, "
+            f"channels]), got samples of shape {input_shape}. Pass X of shape "
+            "(n_samples, height, width[, channels]) or set image_shape."
+        )
+    return input_shape
+
+
+def _conv_encoder(input_shape, latent_dim, conv_filters, kernel_size, activation, kernel):
+    """The stride-2 convolutions, flattened, then an optional Dense bottleneck."""
+    x = inputs = keras.Input(shape=input_shape, name="encoder_input")
+    for index, filters in enumerate(conv_filters, 1):
+        x = layers.Conv2D(
+            filters, kernel_size, strides=2, padding="same", activation=activation,
+            kernel_initializer=kernel(), name=f"encoder_conv_{index}",
+        )(x)
+    feature_shape = tuple(x.shape[1:])
+    x = layers.Flatten(name="encoder_flatten")(x)
+    if latent_dim is not None:
+        x = layers.Dense(latent_dim, activation, kernel_initializer=kernel(), name="codes")(x)
+    return keras.Model(inputs, x, name="encoder"), feature_shape
+
+
+def _conv_decoder(input_shape, latent_dim, feature_shape, conv_filters, kernel_size, activation,
+                  output_activation, kernel):
+    """The mirror of :func:`_conv_encoder`: transposed convolutions back up."""
+    height, width, channels = input_shape
+    n_codes = math.prod(feature_shape) if latent_dim is None else latent_dim
+    y = code_inputs = keras.Input(shape=(n_codes,), name="decoder_input")
+    if latent_dim is not None:
+        y = layers.Dense(
+            math.prod(feature_shape), activation, kernel_initializer=kernel(), name="decoder_dense"
+        )(y)
+    y = layers.Reshape(feature_shape, name="decoder_reshape")(y)
+    for index, filters in enumerate(reversed(tuple(conv_filters)), 1):
+        y = layers.Conv2DTranspose(
+            filters, kernel_size, strides=2, padding="same", activation=activation,
+            kernel_initializer=kernel(), name=f"decoder_conv_{index}",
+        )(y)
+    # "same" padding rounds odd sizes up on the way down, so the way up can
+    # overshoot (15 -> 8 -> 16): crop back to the input size.
+    extra_rows, extra_cols = y.shape[1] - height, y.shape[2] - width
+    if extra_rows or extra_cols:
+        y = layers.Cropping2D(((0, extra_rows), (0, extra_cols)), name="decoder_crop")(y)
+    y = layers.Conv2D(
+        channels, kernel_size, padding="same", activation=output_activation,
+        kernel_initializer=kernel(), name="reconstruction",
+    )(y)
+    return keras.Model(code_inputs, y, name="decoder")
 
 
 def conv_autoencoder(
@@ -130,14 +203,15 @@ def conv_autoencoder(
 ):
     """Build a convolutional encoder and its transposed-convolution decoder.
 
-    With the defaults and 28x28x1 images this is exactly the seed denoising
+    With the defaults and 28x28 images this is exactly the seed denoising
     tutorial's model: ``Conv2D(16)`` and ``Conv2D(8)``, 3x3 with stride 2, then
     ``Conv2DTranspose(8)``, ``Conv2DTranspose(16)`` and ``Conv2D(c, sigmoid)``.
 
     Parameters
     ----------
     input_shape : tuple of int
-        ``(height, width, channels)`` of one image.
+        ``(height, width, channels)`` of one image, or ``(height, width)``
+        for one channel (the models then take ``(height, width, 1)``).
     latent_dim : int or None, default=None
         ``None`` makes the codes the flattened last feature map (7 * 7 * 8 =
         392 codes for 28x28 images); an int adds a Dense bottleneck of that
@@ -152,66 +226,30 @@ def conv_autoencoder(
     output_activation : str or callable or None, default="sigmoid"
         Activation of the last convolution, which outputs ``channels`` maps.
     seed : int or None, default=None
-        Seeds the initial weights: the same seed builds the same weights.
-        ``None`` leaves the seeding to Keras (Python's global ``random``).
+        Seeds the initial weights; ``None`` leaves the seeding to Keras.
 
     Returns
     -------
     encoder, decoder : keras.Model
         ``encoder`` maps ``(batch, h, w, c)`` to 2-D codes, ``decoder`` maps
-        them back to ``(batch, h, w, c)``. Sizes that do not halve evenly are
-        handled: the decoder's upsampled map is cropped back to ``(h, w)``.
+        them back (sizes that do not halve evenly are cropped back).
 
     Examples
     --------
     >>> from skae.architectures import conv_autoencoder
-    >>> encoder, decoder = conv_autoencoder((28, 28, 1))
+    >>> encoder, decoder = conv_autoencoder((28, 28))
     >>> encoder.output_shape, decoder.output_shape
     ((None, 392), (None, 28, 28, 1))
     """
-    input_shape = tuple(input_shape)
-    if len(input_shape) != 3:
-        raise ValueError(
-            "conv_autoencoder needs input_shape=(height, width, channels), "
-            f"got {input_shape}."
-        )
-    height, width, channels = input_shape
+    input_shape = _image_input_shape(input_shape)
     kernel = _kernel_initializers(seed)
-    inputs = keras.Input(shape=input_shape)
-    x = inputs
-    for filters in conv_filters:
-        x = layers.Conv2D(
-            filters, kernel_size, strides=2, padding="same", activation=activation,
-            kernel_initializer=kernel(),
-        )(x)
-    feature_shape = tuple(x.shape[1:])
-    x = layers.Flatten()(x)
-    if latent_dim is not None:
-        x = layers.Dense(latent_dim, activation=activation, kernel_initializer=kernel())(x)
-    encoder = keras.Model(inputs, x, name="encoder")
-
-    code_inputs = keras.Input(shape=(x.shape[-1],))
-    y = code_inputs
-    if latent_dim is not None:
-        y = layers.Dense(
-            math.prod(feature_shape), activation=activation, kernel_initializer=kernel()
-        )(y)
-    y = layers.Reshape(feature_shape)(y)
-    for filters in reversed(tuple(conv_filters)):
-        y = layers.Conv2DTranspose(
-            filters, kernel_size, strides=2, padding="same", activation=activation,
-            kernel_initializer=kernel(),
-        )(y)
-    # "same" padding rounds odd sizes up on the way down, so the way up can
-    # overshoot (15 -> 8 -> 16): crop back to the input size.
-    extra_rows, extra_cols = y.shape[1] - height, y.shape[2] - width
-    if extra_rows or extra_cols:
-        y = layers.Cropping2D(((0, extra_rows), (0, extra_cols)))(y)
-    y = layers.Conv2D(
-        channels, kernel_size, padding="same", activation=output_activation,
-        kernel_initializer=kernel(),
-    )(y)
-    decoder = keras.Model(code_inputs, y, name="decoder")
+    encoder, feature_shape = _conv_encoder(
+        input_shape, latent_dim, tuple(conv_filters), kernel_size, activation, kernel
+    )
+    decoder = _conv_decoder(
+        input_shape, latent_dim, feature_shape, tuple(conv_filters), kernel_size,
+        activation, output_activation, kernel,
+    )
     return encoder, decoder
 
 
@@ -219,7 +257,36 @@ def conv_autoencoder(
 ARCHITECTURES = {"dense": dense_autoencoder, "conv": conv_autoencoder}
 
 
-def compose_autoencoder(encoder, decoder, input_shape):
+def builder_settings(builder, params):
+    """The keyword-only settings of ``builder`` found in ``params``, by name.
+
+    Parameters
+    ----------
+    builder : callable
+        A registered builder, such as :func:`dense_autoencoder`.
+    params : dict
+        An estimator's parameters (``get_params()``).
+
+    Returns
+    -------
+    dict
+        ``{name: params[name]}`` for each keyword-only argument of
+        ``builder`` other than ``seed`` that ``params`` has.
+
+    Examples
+    --------
+    >>> from skae.architectures import builder_settings, conv_autoencoder
+    >>> builder_settings(conv_autoencoder, {"conv_filters": (8,), "epochs": 3})
+    {'conv_filters': (8,)}
+    """
+    keyword_only = [
+        name for name, parameter in inspect.signature(builder).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name != "seed"
+    ]
+    return {name: params[name] for name in keyword_only if name in params}
+
+
+def compose_autoencoder(encoder, decoder, input_shape=None):
     """Join an encoder and a decoder into one trainable Keras model.
 
     The two models become nested layers of the returned model, so training it
@@ -230,8 +297,8 @@ def compose_autoencoder(encoder, decoder, input_shape):
     ----------
     encoder, decoder : keras.Model or keras.layers.Layer
         The pair returned by a builder.
-    input_shape : tuple of int
-        Shape of one sample.
+    input_shape : tuple of int or None, default=None
+        Shape of one sample; ``None`` takes the encoder's input shape.
 
     Returns
     -------
@@ -251,8 +318,8 @@ def compose_autoencoder(encoder, decoder, input_shape):
     >>> model.output_shape
     (None, 10)
     """
-    input_shape = tuple(input_shape)
-    inputs = keras.Input(shape=input_shape)
+    input_shape = tuple(encoder.input_shape[1:] if input_shape is None else input_shape)
+    inputs = keras.Input(shape=input_shape, name="autoencoder_input")
     codes = encoder(inputs)
     if len(codes.shape) != 2:
         raise ValueError(
@@ -270,6 +337,9 @@ def compose_autoencoder(encoder, decoder, input_shape):
 
 def split_autoencoder(model):
     """Return the ``(encoder, decoder)`` nested in a composed autoencoder.
+
+    They are its first and last layers after the input, so a model with
+    layers between them (a sampler, say) splits too.
 
     Parameters
     ----------
@@ -289,7 +359,5 @@ def split_autoencoder(model):
     >>> split_autoencoder(compose_autoencoder(encoder, decoder, (10,)))[0] is encoder
     True
     """
-    encoder, decoder = (
-        layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)
-    )
-    return encoder, decoder
+    parts = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    return parts[0], parts[-1]

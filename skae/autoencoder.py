@@ -82,7 +82,7 @@ class AutoencoderTransformer(BaseAutoencoder):
             The fitted estimator.
         """
         self._check_y_length(X, y)
-        return self._fit(X)
+        return self._fit(X, incremental=False)
 
     def partial_fit(self, X, y=None):
         """Train one pass over ``X``, continuing from the current weights.
@@ -120,4 +120,4 @@ class AutoencoderTransformer(BaseAutoencoder):
         8
         """
         self._check_y_length(X, y)
-        return self._partial_fit(X)
+        return self._fit(X, incremental=True)

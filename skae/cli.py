@@ -10,7 +10,6 @@ imported only by the subcommands that need it, so ``skae --help`` and ``skae
 import argparse
 import os
 import sys
-import time
 
 from ._version import __version__
 
@@ -32,13 +31,7 @@ def _benchmark_name(text):
     return text
 
 
-def _build_parser():
-    parser = argparse.ArgumentParser(
-        prog="skae",
-        description="Keras autoencoders as scikit-learn estimators.",
-    )
-    parser.add_argument("--version", action="version", version=f"skae {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+def _add_demo_parser(commands):
     demo = commands.add_parser(
         "demo",
         help="run both tutorials' autoencoders through skae and compare them with PCA",
@@ -52,9 +45,7 @@ def _build_parser():
         ),
     )
     demo.add_argument(
-        "--dataset",
-        choices=["fashion-mnist", "digits"],
-        default="fashion-mnist",
+        "--dataset", choices=["fashion-mnist", "digits"], default="fashion-mnist",
         help="data to run on (default: fashion-mnist, falling back to digits)",
     )
     demo.add_argument(
@@ -62,8 +53,7 @@ def _build_parser():
         help="training epochs of each model (default: 10; 5 with --quick)",
     )
     demo.add_argument(
-        "--quick",
-        action="store_true",
+        "--quick", action="store_true",
         help="5 epochs on 30,000 training images: under 2 minutes on 2 CPU cores",
     )
     demo.add_argument(
@@ -71,6 +61,8 @@ def _build_parser():
     )
     demo.set_defaults(handler=_run_demo)
 
+
+def _add_bench_parser(commands):
     from .benchmarks import BENCHMARKS, DEFAULT_OUTPUT
 
     bench = commands.add_parser(
@@ -79,11 +71,10 @@ def _build_parser():
         description=(
             "Run skae's benchmarks one after the other, each in a fresh process: "
             "fit overhead and prediction speed against hand-written Keras, peak "
-            "memory on a memmap, out-of-core training, parallel and cluster "
-            "search, multi-device fits, and quality against PCA on Fashion-MNIST. "
-            "Each prints a table and writes a JSON file. On 2 CPU cores the full "
-            "run took about 45 minutes (37 before out_of_core and scale_out, "
-            "which took about 4 each); --quick about 6."
+            "memory on a memmap, memory over many fits, out-of-core training, "
+            "parallel and cluster search, multi-device fits, and quality against "
+            "PCA on Fashion-MNIST. Each prints a table and writes a JSON file. On "
+            "2 CPU cores the full run took about 45 minutes; --quick about 6."
         ),
     )
     bench.add_argument(
@@ -92,10 +83,17 @@ def _build_parser():
     )
     bench.add_argument("--quick", action="store_true", help="less data, fewer repeats")
     bench.add_argument(
-        "--output", default=DEFAULT_OUTPUT,
-        help=f"folder for the JSON files (default: ./{DEFAULT_OUTPUT})",
+        "--output", default=DEFAULT_OUTPUT, help=f"folder for the JSON files (default: ./{DEFAULT_OUTPUT})"
     )
     bench.set_defaults(handler=_run_bench)
+
+
+def _build_parser():
+    parser = argparse.ArgumentParser(prog="skae", description="Keras autoencoders as scikit-learn estimators.")
+    parser.add_argument("--version", action="version", version=f"skae {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_demo_parser(commands)
+    _add_bench_parser(commands)
     return parser
 
 
@@ -117,140 +115,120 @@ def _load_demo_data(dataset, quick):
     return "digits", *load_digit_images()
 
 
-def _timed_fit(estimator, X):
-    start = time.perf_counter()
-    estimator.fit(X)
-    return time.perf_counter() - start
+def _reconstruction_rows(autoencoder, seconds, train, test, latent_dim):
+    """The dense autoencoder and PCA of its size: test errors, code accuracy, fit time."""
+    from sklearn.decomposition import PCA
+
+    from .benchmarks._common import accuracy, code_classifier, timed
+    from .metrics import reconstruction_error
+
+    (X_train, y_train), (X_test, y_test) = train, test
+    flat_train, flat_test = X_train.reshape(len(X_train), -1), X_test.reshape(len(X_test), -1)
+    pca, pca_seconds = timed(lambda: PCA(n_components=latent_dim, random_state=0).fit(flat_train))
+    rows = []
+    for label, model, (fit_X, test_X), fit_seconds in (
+        ("AutoencoderTransformer", autoencoder, (X_train, X_test), seconds),
+        ("PCA", pca, (flat_train, flat_test), pca_seconds),
+    ):
+        reconstructed = model.inverse_transform(model.transform(test_X))
+        rows.append({
+            "model": label, "codes": latent_dim,
+            "test MSE": f"{reconstruction_error(X_test, reconstructed, 'mse'):.5f}",
+            "test MAE": f"{reconstruction_error(X_test, reconstructed, 'mae'):.4f}",
+            "logistic regression accuracy on codes": (
+                f"{accuracy(code_classifier(model, max_iter=300), fit_X, y_train, test_X, y_test):.4f}"
+            ),
+            "fit (s)": f"{fit_seconds:.1f}",
+        })
+    return rows
 
 
-def _code_accuracy(transformer, X_train, y_train, X_test, y_test):
-    """Test accuracy of logistic regression on standardised codes."""
-    import warnings
+def _denoising_rows(denoiser, seconds, X_train, X_test, X_test_noisy):
+    """The conv denoiser and PCA of its size: PSNR before and after, test MAE, fit time."""
+    from sklearn.decomposition import PCA
 
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
+    from .benchmarks._common import timed
+    from .metrics import reconstruction_error
 
-    classifier = make_pipeline(StandardScaler(), LogisticRegression(max_iter=300))
-    with warnings.catch_warnings():
-        # 300 solver steps are plenty for a comparison; the table says how good.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        classifier.fit(transformer.transform(X_train), y_train)
-    return classifier.score(transformer.transform(X_test), y_test)
+    n_codes = denoiser.transform(X_test[:1]).shape[1]
+    flat_train = X_train.reshape(len(X_train), -1)
+    n_components = min(n_codes, flat_train.shape[1])
+    pca, pca_seconds = timed(lambda: PCA(n_components=n_components, random_state=0).fit(flat_train))
+    noisy_psnr = reconstruction_error(X_test, X_test_noisy, "psnr", data_range=1.0)
+    pca_cleaned = pca.inverse_transform(pca.transform(X_test_noisy.reshape(len(X_test), -1)))
+    rows = []
+    for label, cleaned, codes, fit_seconds in (
+        ("DenoisingAutoencoder (conv)", denoiser.denoise(X_test_noisy), n_codes, seconds),
+        ("PCA", pca_cleaned, pca.n_components_, pca_seconds),
+    ):
+        rows.append({
+            "model": label, "codes": codes, "PSNR noisy (dB)": f"{noisy_psnr:.2f}",
+            "PSNR denoised (dB)": f"{reconstruction_error(X_test, cleaned, 'psnr', data_range=1.0):.2f}",
+            "test MAE": f"{reconstruction_error(X_test, cleaned, 'mae'):.4f}",
+            "fit (s)": f"{fit_seconds:.1f}",
+        })
+    return rows
 
 
-def _print_table(title, columns, rows):
-    print(f"\n{title}")
-    widths = [max(len(column), *(len(row[i]) for row in rows)) for i, column in enumerate(columns)]
-    print("  ".join(column.ljust(width) for column, width in zip(columns, widths)))
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)))
+def _write_figures(output, autoencoder, denoiser, X_test, X_test_noisy, y_test):
+    from pathlib import Path
+
+    import matplotlib.pyplot as plt
+
+    from .plotting import DenoisingDisplay, LatentSpaceDisplay, LossCurveDisplay, ReconstructionDisplay
+
+    output = Path(output)
+    output.mkdir(parents=True, exist_ok=True)
+    figures = {
+        "reconstructions.png": lambda: ReconstructionDisplay.from_estimator(autoencoder, X_test),
+        "denoising.png": lambda: DenoisingDisplay.from_estimator(denoiser, X_test, X_test_noisy),
+        "loss_curves.png": lambda: LossCurveDisplay({
+            "dense autoencoder loss (MSE)": autoencoder.history_["loss"],
+            "conv denoiser loss (MAE)": denoiser.history_["loss"],
+        }).plot(),
+        "latent_space.png": lambda: LatentSpaceDisplay.from_estimator(autoencoder, X_test, y_test),
+    }
+    print()
+    for file_name, draw in figures.items():
+        display = draw()
+        display.figure_.tight_layout()
+        display.figure_.savefig(output / file_name, dpi=100)
+        plt.close(display.figure_)
+        print(f"wrote {output / file_name}")
 
 
 def _run_demo(args):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from pathlib import Path
-
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from sklearn.decomposition import PCA
-
     from .autoencoder import AutoencoderTransformer
+    from .benchmarks._common import format_table, timed
     from .denoising import DenoisingAutoencoder
-    from .metrics import reconstruction_error
     from .noise import gaussian
-    from .plotting import DenoisingDisplay, LatentSpaceDisplay, LossCurveDisplay, ReconstructionDisplay
 
     name, (X_train, y_train), (X_test, y_test) = _load_demo_data(args.dataset, args.quick)
     epochs = args.epochs or (5 if args.quick else 10)
     side = X_train.shape[1]
     latent_dim = 64 if side == 28 else 16
-    flat_train, flat_test = X_train.reshape(len(X_train), -1), X_test.reshape(len(X_test), -1)
-    print(
-        f"{name}: {len(X_train)} training and {len(X_test)} test images of {side}x{side}, "
-        f"{epochs} epochs per model."
-    )
+    print(f"{name}: {len(X_train)} training and {len(X_test)} test images of {side}x{side}, {epochs} epochs per model.")
 
     print(f"\n1. The dense autoencoder ({latent_dim} codes), as in the first tutorial")
     autoencoder = AutoencoderTransformer(latent_dim=latent_dim, epochs=epochs, verbose=1, random_state=0)
-    ae_seconds = _timed_fit(autoencoder, X_train)
-    start = time.perf_counter()
-    pca = PCA(n_components=latent_dim, random_state=0).fit(flat_train)
-    pca_seconds = time.perf_counter() - start
-    reconstruction_rows = []
-    for label, model, data, seconds in (
-        ("AutoencoderTransformer", autoencoder, (X_train, X_test), ae_seconds),
-        ("PCA", pca, (flat_train, flat_test), pca_seconds),
-    ):
-        reconstructed = model.inverse_transform(model.transform(data[1]))
-        reconstruction_rows.append([
-            label, str(latent_dim),
-            f"{reconstruction_error(X_test, reconstructed, 'mse'):.5f}",
-            f"{reconstruction_error(X_test, reconstructed, 'mae'):.4f}",
-            f"{_code_accuracy(model, data[0], y_train, data[1], y_test):.4f}",
-            f"{seconds:.1f}",
-        ])
+    _, ae_seconds = timed(lambda: autoencoder.fit(X_train))
+    reconstruction = _reconstruction_rows(autoencoder, ae_seconds, (X_train, y_train), (X_test, y_test), latent_dim)
 
     print("\n2. The convolutional denoiser (Gaussian noise 0.2, MAE), as in the second tutorial")
     denoiser = DenoisingAutoencoder(
-        architecture="conv", noise="gaussian", noise_factor=0.2, loss="mae",
-        epochs=epochs, verbose=1, random_state=0,
+        architecture="conv", noise="gaussian", noise_factor=0.2, loss="mae", epochs=epochs, verbose=1, random_state=0,
     )
-    dae_seconds = _timed_fit(denoiser, X_train)
-    n_codes = denoiser.transform(X_test[:1]).shape[1]
-    start = time.perf_counter()
-    pca_denoiser = PCA(n_components=min(n_codes, flat_train.shape[1]), random_state=0).fit(flat_train)
-    pca_denoiser_seconds = time.perf_counter() - start
-    X_test_noisy = gaussian(X_test, 0.2, clip_range=(0, 1), random_state=0)
-    flat_noisy = X_test_noisy.reshape(len(X_test), -1)
-    noisy_psnr = reconstruction_error(X_test, X_test_noisy, "psnr", data_range=1.0)
-    denoising_rows = []
-    for label, cleaned, codes, seconds in (
-        ("DenoisingAutoencoder (conv)", denoiser.denoise(X_test_noisy), n_codes, dae_seconds),
-        ("PCA", pca_denoiser.inverse_transform(pca_denoiser.transform(flat_noisy)),
-         pca_denoiser.n_components_, pca_denoiser_seconds),
-    ):
-        denoising_rows.append([
-            label, str(codes), f"{noisy_psnr:.2f}",
-            f"{reconstruction_error(X_test, cleaned, 'psnr', data_range=1.0):.2f}",
-            f"{reconstruction_error(X_test, cleaned, 'mae'):.4f}",
-            f"{seconds:.1f}",
-        ])
+    _, dae_seconds = timed(lambda: denoiser.fit(X_train))
+    X_test_noisy = gaussian(X_test, 0.2, value_range=(0, 1), random_state=0)
+    denoising = _denoising_rows(denoiser, dae_seconds, X_train, X_test, X_test_noisy)
 
-    _print_table(
-        f"Reconstruction of the {len(X_test)} test images",
-        ["model", "codes", "test MSE", "test MAE", "logistic regression accuracy on codes", "fit (s)"],
-        reconstruction_rows,
-    )
-    _print_table(
-        "Denoising the test images (Gaussian noise 0.2, clipped to [0, 1])",
-        ["model", "codes", "PSNR noisy (dB)", "PSNR denoised (dB)", "test MAE", "fit (s)"],
-        denoising_rows,
-    )
-
-    output = Path(args.output)
-    output.mkdir(parents=True, exist_ok=True)
-    figures = {
-        "reconstructions.png": lambda ax: ReconstructionDisplay.from_estimator(autoencoder, X_test, ax=ax),
-        "denoising.png": lambda ax: DenoisingDisplay.from_estimator(denoiser, X_test, X_test_noisy, ax=ax),
-        "loss_curves.png": lambda ax: LossCurveDisplay({
-            "dense autoencoder loss (MSE)": autoencoder.history_["loss"],
-            "conv denoiser loss (MAE)": denoiser.history_["loss"],
-        }).plot(ax=ax),
-        "latent_space.png": lambda ax: LatentSpaceDisplay.from_estimator(
-            autoencoder, X_test, y_test, ax=ax
-        ),
-    }
-    print()
-    for file_name, draw in figures.items():
-        display = draw(None)
-        display.figure_.tight_layout()
-        display.figure_.savefig(output / file_name, dpi=100)
-        plt.close(display.figure_)
-        print(f"wrote {output / file_name}")
+    print("\n" + format_table(reconstruction, f"Reconstruction of the {len(X_test)} test images"))
+    print("\n" + format_table(denoising, "Denoising the test images (Gaussian noise 0.2, clipped to [0, 1])"))
+    _write_figures(args.output, autoencoder, denoiser, X_test, X_test_noisy, y_test)
     return 0
 
 

@@ -64,6 +64,27 @@ def _download_with_keras():
     return Path.home() / ".keras" / "datasets" / "fashion-mnist"
 
 
+def _find_folder(path, download):
+    """The first folder holding the four files, or Keras's download of them."""
+    looked = []
+    for candidate, origin in _candidate_dirs(path):
+        looked.append(f"{candidate} ({origin})")
+        if all((candidate / name).is_file() for name, _, _ in _FILES.values()):
+            return candidate
+    if download:
+        try:
+            return _download_with_keras()
+        except Exception as error:  # no network, blocked host, ...
+            looked.append(f"Keras's download (failed: {error})")
+    raise FileNotFoundError(
+        "Fashion-MNIST was not found. Looked in:\n  "
+        + "\n  ".join(looked)
+        + "\nInstall Debian's package (apt-get install dataset-fashion-mnist), "
+        "or put the four IDX .gz files in a folder and pass it as path= or "
+        "set SKAE_DATA to it."
+    )
+
+
 def load_fashion_mnist(path=None, *, as_float=False, download=True):
     """Load Fashion-MNIST as Keras's ``fashion_mnist.load_data`` returns it.
 
@@ -103,26 +124,7 @@ def load_fashion_mnist(path=None, *, as_float=False, download=True):
     >>> X_train.shape, X_test.dtype  # doctest: +SKIP
     ((60000, 28, 28), dtype('uint8'))
     """
-    looked = []
-    folder = None
-    for candidate, origin in _candidate_dirs(path):
-        looked.append(f"{candidate} ({origin})")
-        if all((candidate / name).is_file() for name, _, _ in _FILES.values()):
-            folder = candidate
-            break
-    if folder is None and download:
-        try:
-            folder = _download_with_keras()
-        except Exception as error:  # no network, blocked host, ...
-            looked.append(f"Keras's download (failed: {error})")
-    if folder is None:
-        raise FileNotFoundError(
-            "Fashion-MNIST was not found. Looked in:\n  "
-            + "\n  ".join(looked)
-            + "\nInstall Debian's package (apt-get install dataset-fashion-mnist), "
-            "or put the four IDX .gz files in a folder and pass it as path= or "
-            "set SKAE_DATA to it."
-        )
+    folder = _find_folder(path, download)
     arrays = {
         key: _read_idx(folder / name, magic, shape)
         for key, (name, magic, shape) in _FILES.items()

@@ -1,15 +1,17 @@
 """DenoisingAutoencoder: an autoencoder trained to undo corruption."""
 
-import hashlib
+import functools
 from numbers import Real
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted
 
-from ._base import BaseAutoencoder, _ndim
+from . import _random
+from . import _validation as checks
+from ._base import BaseAutoencoder
 from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
-from .noise import NOISES, gaussian, masking, salt_and_pepper
+from .noise import NOISES
 
 
 class DenoisingAutoencoder(BaseAutoencoder):
@@ -30,20 +32,25 @@ class DenoisingAutoencoder(BaseAutoencoder):
 
     Parameters
     ----------
-{SHARED_PARAMETERS}    noise : {{"gaussian", "salt_and_pepper", "masking"}}, default="gaussian"
-        Corruption used in ``fit(X)`` and ``score``; see :mod:`skae.noise`.
-        ``"gaussian"`` adds ``noise_factor * N(0, 1)`` (the tutorial's),
-        ``"salt_and_pepper"`` sets a ``noise_factor`` share of entries to the
-        low or high end of ``value_range_``, ``"masking"`` sets a share of
-        entries to zero.
+{SHARED_PARAMETERS}    noise : {{"gaussian", "salt_and_pepper", "masking"}} or callable, default="gaussian"
+        Corruption used in ``fit(X)``, ``score`` and :meth:`corrupt`; see
+        :mod:`skae.noise`. ``"gaussian"`` adds ``noise_factor * N(0, 1)``
+        (the tutorial's), ``"salt_and_pepper"`` sets a ``noise_factor`` share
+        of entries to the low or high end of ``value_range_``, ``"masking"``
+        sets a share of entries to zero. A callable ``f(X, noise_factor, *,
+        value_range, random_state) -> X_noisy`` is used the same way: it gets
+        arrays of any shape (batches, or the whole training data with
+        ``fresh_noise=False``), ``value_range_`` and a NumPy generator, and
+        returns a new array shaped like ``X``.
     noise_factor : float, default=0.2
         Standard deviation of Gaussian noise, or the share of corrupted
         entries (in [0, 1]) for the other two.
     clip : "auto", (float, float) or None, default="auto"
-        Range Gaussian noise is clipped to and whose ends salt-and-pepper
-        noise uses. ``"auto"`` takes the training data's minimum and maximum
-        (the tutorial clips to [0, 1], its data's range); ``None`` switches
-        clipping off.
+        The data's value range, passed to the noise: Gaussian noise is
+        clipped to it, salt-and-pepper noise uses its ends. ``"auto"`` takes
+        the training data's minimum and maximum (the tutorial clips to [0, 1],
+        its data's range); ``None`` declares the data unbounded: no clipping,
+        and salt-and-pepper noise uses each corrupted array's own range.
     fresh_noise : bool, default=True
         Corrupt every batch anew, so the model never sees the same noisy
         sample twice. ``False`` corrupts the training data once before
@@ -51,9 +58,9 @@ class DenoisingAutoencoder(BaseAutoencoder):
 
     Attributes
     ----------
-{SHARED_ATTRIBUTES}    value_range_ : (float, float)
-        The clip range: ``clip`` itself, or the training data's range for
-        ``"auto"`` and ``None`` (then used by salt-and-pepper noise only).
+{SHARED_ATTRIBUTES}    value_range_ : (float, float) or None
+        The value range passed to the noise: ``clip`` itself, the training
+        data's range for ``"auto"``, ``None`` for ``clip=None``.
 
     See Also
     --------
@@ -70,6 +77,10 @@ class DenoisingAutoencoder(BaseAutoencoder):
     the sample's own values, so a sample's score does not depend on the other
     samples, their order, or the call.
 
+    Adding a noise of your own by name is one entry in
+    :data:`skae.noise.NOISES`; passing the function itself as ``noise`` needs
+    no registration.
+
     Examples
     --------
     >>> from sklearn.datasets import load_digits
@@ -85,10 +96,14 @@ class DenoisingAutoencoder(BaseAutoencoder):
 
     _parameter_constraints = {
         **BaseAutoencoder._parameter_constraints,
-        "noise": [StrOptions(set(NOISES))],
+        "noise": [StrOptions(set(NOISES)), callable],
         "noise_factor": [Interval(Real, 0, None, closed="left")],
         "clip": [StrOptions({"auto"}), "array-like", None],
         "fresh_noise": ["boolean"],
+    }
+
+    _training_params = BaseAutoencoder._training_params | {
+        "noise", "noise_factor", "clip", "fresh_noise",
     }
 
     def __init__(
@@ -150,39 +165,67 @@ class DenoisingAutoencoder(BaseAutoencoder):
 
     def _check_params(self):
         super()._check_params()
-        if self.noise != "gaussian" and self.noise_factor > 1:
-            raise ValueError(
-                f"noise_factor is the share of entries {self.noise} noise corrupts "
-                f"and must be in [0, 1], got {self.noise_factor!r}."
-            )
         if self.clip is not None and not isinstance(self.clip, str):
-            clip = tuple(self.clip)
-            if len(clip) != 2 or not all(isinstance(v, Real) for v in clip) or clip[0] > clip[1]:
-                raise ValueError(
-                    f"clip must be 'auto', None or (low, high) with low <= high, got {self.clip!r}."
-                )
+            checks.check_value_range(self.clip, "clip")
 
-    # Hooks of BaseAutoencoder's fit loop.
+    # Hooks of BaseAutoencoder's training.
     @property
     def _fresh_corruption(self):
         return self.fresh_noise
 
     def _start_fit(self, X, y):
-        if self.clip is None or isinstance(self.clip, str):
+        if self.clip is None:
+            self.value_range_ = None
+        elif isinstance(self.clip, str):
             clean = X if y is None else y
             self.value_range_ = (float(clean.min()), float(clean.max()))
         else:
-            self.value_range_ = tuple(float(v) for v in self.clip)
-
-    def _corrupt(self, X, rng):
-        if self.noise == "gaussian":
-            clip_range = None if self.clip is None else self.value_range_
-            return gaussian(X, self.noise_factor, clip_range=clip_range, random_state=rng)
-        if self.noise == "salt_and_pepper":
-            return salt_and_pepper(
-                X, self.noise_factor, value_range=self.value_range_, random_state=rng
+            self.value_range_ = checks.check_value_range(self.clip, "clip")
+        # A trial on one row: a bad noise_factor or callable fails here, before training.
+        noisy = self._corruption()(X[:1], np.random.default_rng(0))
+        if np.shape(noisy) != X[:1].shape:
+            raise ValueError(
+                f"noise must return an array shaped like its input: for a row of shape "
+                f"{X[:1].shape} it returned shape {np.shape(noisy)}."
             )
-        return masking(X, self.noise_factor, random_state=rng)
+
+    def _corruption(self):
+        noise = NOISES[self.noise] if isinstance(self.noise, str) else self.noise
+        return functools.partial(
+            _corrupt, noise, noise_factor=self.noise_factor, value_range=self.value_range_
+        )
+
+    def corrupt(self, X, random_state=None):
+        """Corrupt ``X`` with the estimator's noise, as ``fit`` does.
+
+        Parameters
+        ----------
+        X : array-like of any shape
+            Clean samples.
+        random_state : int, Generator, RandomState or None, default=None
+            Seeds the noise.
+
+        Returns
+        -------
+        X_noisy : ndarray
+            A corrupted copy of ``X``, of its shape and float dtype.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_digits
+        >>> from skae import DenoisingAutoencoder
+        >>> X = load_digits().data / 16.0
+        >>> dae = DenoisingAutoencoder(latent_dim=8, noise="masking", noise_factor=0.5,
+        ...                            epochs=1, random_state=0).fit(X)
+        >>> bool((dae.corrupt(X, random_state=0) == 0).mean() > (X == 0).mean())
+        True
+        """
+        check_is_fitted(self)
+        X = check_array(X, dtype=[np.float64, np.float32], allow_nd=True, ensure_2d=False)
+        rng = random_state if isinstance(random_state, np.random.Generator) else (
+            np.random.default_rng(random_state)
+        )
+        return self._corruption()(X, rng)
 
     def fit(self, X, y=None):
         """Train the autoencoder to restore clean samples from corrupted ones.
@@ -201,7 +244,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
         self : DenoisingAutoencoder
             The fitted estimator.
         """
-        return self._fit(X, self._clean_targets(X, y))
+        return self._fit(X, self._clean_targets(X, y), incremental=False)
 
     def partial_fit(self, X, y=None):
         """Train one pass over ``X``, continuing from the current weights.
@@ -237,12 +280,12 @@ class DenoisingAutoencoder(BaseAutoencoder):
         >>> dae.n_iter_, dae.value_range_
         (3, (0.0, 1.0))
         """
-        return self._partial_fit(X, self._clean_targets(X, y))
+        return self._fit(X, self._clean_targets(X, y), incremental=True)
 
     def _clean_targets(self, X, y):
         """Return ``y`` if it holds clean targets for ``X``; ``None`` for labels."""
         self._check_y_length(X, y)
-        return y if y is not None and _ndim(y) >= 2 else None
+        return y if y is not None and checks.ndim(y) >= 2 else None
 
     def denoise(self, X):
         """Return cleaned samples: the autoencoder's output for ``X``.
@@ -260,15 +303,15 @@ class DenoisingAutoencoder(BaseAutoencoder):
         """
         check_is_fitted(self)
         X = self._validate_samples(X, reset=False)
-        cleaned = self._predict(self.model_, X, self._model_input_shape)
+        cleaned = self._predict("model", X)[0]
         return cleaned.reshape(X.shape[0], *self.input_shape_)
 
     def _seeded_corruption(self, X):
         """Corrupt each row with noise seeded by the row's own values."""
+        corrupt = self._corruption()
         noisy = np.empty_like(X)
-        for index, row in enumerate(X):
-            digest = hashlib.blake2b(row.astype(np.float64).tobytes(), digest_size=8).digest()
-            noisy[index] = self._corrupt(row, np.random.default_rng(int.from_bytes(digest, "little")))
+        for index, (row, seed) in enumerate(zip(X, _random.row_seeds(X))):
+            noisy[index] = corrupt(row, np.random.default_rng(seed))
         return noisy
 
     def score_samples(self, X):
@@ -288,6 +331,12 @@ class DenoisingAutoencoder(BaseAutoencoder):
             ``-mean((x - denoise(corrupt(x))) ** 2)`` per sample: higher is
             better.
         """
-        check_is_fitted(self)
-        X = self._validate_samples(X, reset=False)
+        return super().score_samples(X)
+
+    def _score_samples(self, X):
         return -self._reconstruction_errors(self._seeded_corruption(X), X)
+
+
+def _corrupt(noise, X, rng, *, noise_factor, value_range):
+    """Call ``noise`` with skae's arguments: the corruption of ``X`` by ``rng``."""
+    return noise(X, noise_factor, value_range=value_range, random_state=rng)

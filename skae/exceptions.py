@@ -1,6 +1,28 @@
-"""Warnings skae emits, as classes so scripts can filter or escalate them."""
+"""Warnings skae emits, as classes so scripts can filter or escalate them.
+
+They point at the user's line: :func:`external_stacklevel` finds the first
+frame outside skae, which under a :class:`~sklearn.pipeline.Pipeline` is the
+Pipeline's call.
+"""
+
+import os
+import sys
 
 __all__ = ["FitInterruptedWarning", "InconsistentVersionWarning"]
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def external_stacklevel():
+    """``stacklevel`` that makes a warning point at the first frame outside skae.
+
+    Counted from the function that calls ``warnings.warn``. (Python 3.12's
+    ``skip_file_prefixes`` does the same, but skae supports 3.10.)
+    """
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class FitInterruptedWarning(UserWarning):

@@ -82,8 +82,11 @@ def reconstruction_error(X, X_hat, metric="mse", *, data_range=None):
         return mse
     if metric == "rmse":
         return float(np.sqrt(mse))
-    if data_range is None:
-        data_range = float(X.max() - X.min())
+    return _psnr(mse, float(X.max() - X.min()) if data_range is None else data_range)
+
+
+def _psnr(mse, data_range):
+    """Peak signal-to-noise ratio in dB of a mean squared error."""
     if data_range <= 0:
         raise ValueError(f"data_range must be positive for psnr, got {data_range!r}.")
     if mse == 0:

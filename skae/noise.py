@@ -1,10 +1,23 @@
-"""Corruption functions for denoising autoencoders: pure NumPy, seeded.
+"""Corruption functions for denoising autoencoders: pure NumPy, seeded, and their registry.
 
-Each function returns a corrupted copy of ``X`` in ``X``'s float dtype and
-never modifies ``X``. ``random_state`` may be a ``numpy.random.Generator``, a
-``numpy.random.RandomState``, an int or ``None``.
+Every noise has one signature, which a user's callable ``noise`` follows too:
+
+``noise(X, noise_factor, *, value_range, random_state) -> X_noisy``
+
+* ``X`` is the data to corrupt, of any shape; it is never modified;
+* ``noise_factor`` is the noise's strength (a standard deviation, a share of
+  entries);
+* ``value_range`` is ``(low, high)``, the range the clean data live in, or
+  ``None`` for unbounded data;
+* ``random_state`` is a ``numpy.random.Generator``, a ``RandomState``, an int
+  or ``None``;
+* the result is a new array of ``X``'s shape, in ``X``'s float dtype.
+
+:class:`~skae.DenoisingAutoencoder` picks a noise from :data:`NOISES` by name;
+adding one is one entry there.
 """
 
+import warnings
 from numbers import Real
 
 import numpy as np
@@ -38,10 +51,10 @@ def _check_range(value_range, name):
     return low, high
 
 
-def gaussian(X, noise_factor=0.2, *, clip_range=None, random_state=None):
-    """Add Gaussian noise: ``X + noise_factor * N(0, 1)``, optionally clipped.
+def gaussian(X, noise_factor=0.2, *, value_range=None, random_state=None, clip_range=None):
+    """Add Gaussian noise: ``X + noise_factor * N(0, 1)``, clipped to the value range.
 
-    With ``noise_factor=0.2`` and ``clip_range=(0, 1)`` this is the denoising
+    With ``noise_factor=0.2`` and ``value_range=(0, 1)`` this is the denoising
     tutorial's corruption.
 
     Parameters
@@ -50,10 +63,12 @@ def gaussian(X, noise_factor=0.2, *, clip_range=None, random_state=None):
         Data to corrupt, any shape.
     noise_factor : float, default=0.2
         Standard deviation of the noise; must be >= 0.
-    clip_range : (float, float) or None, default=None
+    value_range : (float, float) or None, default=None
         Clip the result to ``[low, high]``; ``None`` leaves it unclipped.
     random_state : Generator, RandomState, int or None, default=None
         Source of the noise.
+    clip_range : (float, float) or None, default=None
+        Deprecated name of ``value_range``, kept for skae 0.1's scripts.
 
     Returns
     -------
@@ -65,7 +80,7 @@ def gaussian(X, noise_factor=0.2, *, clip_range=None, random_state=None):
     >>> import numpy as np
     >>> from skae.noise import gaussian
     >>> X = np.full((2, 3), 0.5)
-    >>> noisy = gaussian(X, 0.2, clip_range=(0, 1), random_state=0)
+    >>> noisy = gaussian(X, 0.2, value_range=(0, 1), random_state=0)
     >>> noisy.shape, bool(np.all((noisy >= 0) & (noisy <= 1)))
     ((2, 3), True)
     """
@@ -74,11 +89,19 @@ def gaussian(X, noise_factor=0.2, *, clip_range=None, random_state=None):
             f"noise_factor of gaussian noise is a standard deviation and must be "
             f">= 0, got {noise_factor!r}."
         )
+    if clip_range is not None:
+        warnings.warn(
+            "gaussian's clip_range was renamed value_range, the name every noise "
+            "shares; clip_range will be removed in skae 0.3.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        value_range = clip_range
     X = _as_float(X)
     noise = _rng(random_state).standard_normal(X.shape)
     X_noisy = (X + noise_factor * noise).astype(X.dtype, copy=False)
-    if clip_range is not None:
-        np.clip(X_noisy, *_check_range(clip_range, "clip_range"), out=X_noisy)
+    if value_range is not None:
+        np.clip(X_noisy, *_check_range(value_range, "value_range"), out=X_noisy)
     return X_noisy
 
 
@@ -123,7 +146,7 @@ def salt_and_pepper(X, noise_factor=0.2, *, value_range=None, random_state=None)
     return np.where(hit, np.where(salt, high, low), X).astype(X.dtype, copy=False)
 
 
-def masking(X, noise_factor=0.2, *, random_state=None):
+def masking(X, noise_factor=0.2, *, value_range=None, random_state=None):
     """Set a share of entries to zero (masking noise).
 
     Parameters
@@ -132,6 +155,9 @@ def masking(X, noise_factor=0.2, *, random_state=None):
         Data to corrupt, any shape.
     noise_factor : float in [0, 1], default=0.2
         Share of entries set to zero.
+    value_range : (float, float) or None, default=None
+        Not used (zero is the mask value whatever the range); accepted so
+        every noise has the same signature.
     random_state : Generator, RandomState, int or None, default=None
         Source of the noise.
 
@@ -154,5 +180,6 @@ def masking(X, noise_factor=0.2, *, random_state=None):
     return (X * keep).astype(X.dtype, copy=False)
 
 
-#: Corruptions selected by ``DenoisingAutoencoder(noise=...)``.
+#: Corruptions selected by ``DenoisingAutoencoder(noise=...)``, all with the
+#: module's one signature.
 NOISES = {"gaussian": gaussian, "salt_and_pepper": salt_and_pepper, "masking": masking}

@@ -215,7 +215,8 @@ class DenoisingDisplay(_ImageRowsDisplay):
             Clean samples.
         X_noisy : array-like or None, default=None
             Their corrupted versions; ``None`` corrupts ``X`` with the
-            estimator's own noise, seeded by ``random_state``.
+            estimator's :meth:`~skae.DenoisingAutoencoder.corrupt`, seeded by
+            ``random_state``.
         n_images : int, default=10
             How many samples to show.
         image_shape : tuple of int or None, default=None
@@ -233,7 +234,7 @@ class DenoisingDisplay(_ImageRowsDisplay):
         """
         X = np.asarray(X[:n_images])
         if X_noisy is None:
-            X_noisy = estimator._corrupt(X, np.random.default_rng(random_state))
+            X_noisy = estimator.corrupt(X, random_state=random_state)
         X_noisy = np.asarray(X_noisy[:n_images])
         display = cls(
             X_noisy, estimator.denoise(X_noisy), X,

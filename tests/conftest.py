@@ -1,6 +1,7 @@
 """Shared fixtures: small data and small fitted models, built once per session."""
 
 import os
+import signal
 
 # Quiet TensorFlow's C++ start-up logging before it is imported.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -8,6 +9,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # set; without it that check is skipped, and every check must run.
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
+import keras
 import pytest
 from sklearn.datasets import load_digits
 
@@ -33,3 +35,26 @@ def digit_images(digits):
 def fitted_dense(digits):
     """A small dense autoencoder fitted on the digits (do not mutate)."""
     return AutoencoderTransformer(latent_dim=4, **SMALL).fit(digits)
+
+
+@pytest.fixture
+def sigint_raises():
+    """Let SIGINT raise KeyboardInterrupt as in a terminal.
+
+    A test run started as a background job of a non-interactive shell
+    inherits SIGINT ignored, and Python then installs no handler for it.
+    """
+    previous_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous_handler)
+
+
+class BatchCounter(keras.callbacks.Callback):
+    """Counts Keras's batch-end calls: one per group of batches run in one call."""
+
+    def __init__(self):
+        super().__init__()
+        self.batches = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batches += 1

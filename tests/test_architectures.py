@@ -78,9 +78,11 @@ def test_conv_bottleneck_has_latent_dim_codes():
     assert decoder.output_shape == (None, 28, 28, 1)
 
 
-def test_conv_needs_three_dimensional_samples():
-    with pytest.raises(ValueError, match="height, width, channels"):
+def test_conv_needs_images_and_adds_a_channel_to_2d_ones():
+    with pytest.raises(ValueError, match="needs images"):
         conv_autoencoder((784,))
+    encoder, decoder = conv_autoencoder((28, 28))
+    assert encoder.input_shape == (None, 28, 28, 1) and decoder.output_shape == (None, 28, 28, 1)
 
 
 def test_compose_shares_weights_and_split_recovers_the_parts():

@@ -22,10 +22,9 @@ from sklearn.utils.validation import check_is_fitted
 # TensorFlow has a public setter for op determinism but no public getter.
 from tensorflow.python.framework.config import is_op_determinism_enabled
 
-from conftest import SMALL
+from conftest import SMALL, BatchCounter
 from skae import AutoencoderTransformer, DenoisingAutoencoder
-from skae import _base
-from skae._base import PREDICT_BATCH_SIZE
+from skae._batching import PREDICT_BATCH_SIZE
 from skae.exceptions import FitInterruptedWarning, InconsistentVersionWarning
 
 
@@ -194,26 +193,6 @@ def test_read_only_and_memory_mapped_inputs_are_not_modified(estimator_class, di
 
 
 # --------------------------------------------------------------------------- #
-# Grouped training steps
-# --------------------------------------------------------------------------- #
-@pytest.mark.parametrize(
-    "steps, expected", [(1, 1), (28, 28), (29, 29), (64, 32), (1875, 25), (31 * 37, 31), (97 * 2, 2)]
-)
-def test_steps_per_execution_divides_the_epoch(steps, expected):
-    assert _base._steps_per_execution(steps) == expected
-
-
-def test_grouped_steps_train_exactly_like_single_steps(digits, monkeypatch):
-    X = digits[:1792]  # 28 batches of 64: Keras runs them in one call per epoch
-    grouped = AutoencoderTransformer(latent_dim=4, **SMALL).fit(X)
-    monkeypatch.setattr(_base, "MAX_STEPS_PER_EXECUTION", 1)
-    single = AutoencoderTransformer(latent_dim=4, **SMALL).fit(X)
-    assert grouped.model_.steps_per_execution == 28 and single.model_.steps_per_execution == 1
-    assert grouped.history_ == single.history_
-    np.testing.assert_array_equal(grouped.transform(X), single.transform(X))
-
-
-# --------------------------------------------------------------------------- #
 # Out-of-core training: partial_fit and memmaps
 # --------------------------------------------------------------------------- #
 def weights(estimator):
@@ -257,24 +236,17 @@ def test_partial_fit_over_chunks_is_reproducible_and_seeded(digits):
     assert not np.array_equal(first.transform(digits), other.transform(digits))
 
 
-def test_chunks_of_other_sizes_retrace_with_a_fitting_group(digits):
-    ae = AutoencoderTransformer(latent_dim=4, **SMALL).partial_fit(digits[:1792])
-    assert ae.model_.steps_per_execution == 28
-    ae.partial_fit(digits[:640])  # 10 batches
-    assert ae.model_.steps_per_execution == 10
-    assert int(ae.model_.optimizer.iterations) == 28 + 10
-
-
-def test_a_pass_of_a_prime_batch_count_trains_exactly_like_single_steps(digits, monkeypatch):
-    # 37 batches of 16: groups of 32 and 5 (fit would fall back to groups of 1).
-    X, params = digits[:592], dict(latent_dim=4, batch_size=16, random_state=0)
-    grouped = AutoencoderTransformer(**params).partial_fit(X).partial_fit(X)
-    monkeypatch.setattr(_base, "MAX_STEPS_PER_EXECUTION", 1)
-    single = AutoencoderTransformer(**params).partial_fit(X).partial_fit(X)
-    assert grouped.model_.steps_per_execution == 32 and single.model_.steps_per_execution == 1
-    assert int(grouped.model_.optimizer.iterations) == 2 * 37
-    assert grouped.history_ == single.history_
-    assert_same_weights(grouped, single)
+def test_each_chunk_runs_in_groups_that_fit_its_batches(digits):
+    # Keras calls batch hooks once per group of batches it runs in one call.
+    counter = BatchCounter()
+    ae = AutoencoderTransformer(latent_dim=4, callbacks=[counter], **SMALL)
+    ae.partial_fit(digits[:1792])  # 28 batches: one group
+    assert counter.batches == 1
+    ae.partial_fit(digits[:640])  # 10 batches: one group
+    assert counter.batches == 2
+    ae.partial_fit(digits[:592].repeat(4, axis=0)[:2368])  # 37 batches: groups of 32 and 5
+    assert counter.batches == 4
+    assert int(ae.model_.optimizer.iterations) == 28 + 10 + 37
 
 
 def test_partial_fit_survives_pickling_between_calls(digits):
@@ -328,6 +300,88 @@ def test_a_failed_partial_fit_leaves_the_estimator_as_it_was(fitted_dense, digit
         np.testing.assert_array_equal(a, b)
 
 
+# --------------------------------------------------------------------------- #
+# Rollback: a partial_fit that fails in training changes nothing
+# --------------------------------------------------------------------------- #
+class RaiseAtBatch(keras.callbacks.Callback):
+    """A user's callback that fails after the first group of batches."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        raise RuntimeError("the callback failed")
+
+
+class SigintAtBatch(keras.callbacks.Callback):
+    """Ctrl-C after the first group of batches."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+FAILURES = {
+    "divergence": (dict(), lambda X: X * 1e20, ValueError, "Training diverged"),  # squared errors overflow float32
+    "Ctrl-C": (dict(on_interrupt="raise", callbacks=[SigintAtBatch()]), lambda X: X, KeyboardInterrupt, None),
+    "callback error": (dict(callbacks=[RaiseAtBatch()]), lambda X: X, RuntimeError, "the callback failed"),
+}
+
+
+def full_state(estimator):
+    model = estimator.model_
+    return {
+        "variables": [np.asarray(v) for v in model.variables + model.optimizer.variables],
+        "n_iter_": estimator.n_iter_,
+        "history_": copy.deepcopy(estimator.history_),
+        "pass_seed": estimator._pass_seed,
+    }
+
+
+def assert_same_state(first, second):
+    for a, b in zip(first["variables"], second["variables"], strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert {k: v for k, v in first.items() if k != "variables"} == {
+        k: v for k, v in second.items() if k != "variables"
+    }
+
+
+@pytest.mark.parametrize("strategy", [None, "one device"])
+@pytest.mark.parametrize("failure", sorted(FAILURES))
+def test_a_partial_fit_failing_in_training_is_rolled_back_entirely(failure, strategy, digits, sigint_raises):
+    failing_params, make_input, error, message = FAILURES[failure]
+    distribute = None if strategy is None else tf.distribute.OneDeviceStrategy("/cpu:0")
+    params = dict(latent_dim=4, batch_size=64, random_state=0, distribute=distribute)
+    first_chunk, second_chunk = digits[:900], digits[900:]
+    failing = AutoencoderTransformer(**params).partial_fit(first_chunk)
+    twin = AutoencoderTransformer(**params).partial_fit(first_chunk)
+    before, codes = full_state(failing), failing.transform(digits)
+    failing.set_params(**failing_params)
+    with pytest.raises(error, match=message):
+        failing.partial_fit(make_input(second_chunk))
+    failing.set_params(**{name: AutoencoderTransformer().get_params()[name] for name in failing_params})
+    assert_same_state(full_state(failing), before)
+    np.testing.assert_array_equal(failing.transform(digits), codes)
+    # The next call gives what it would have had the failed call never happened.
+    assert_same_state(full_state(failing.partial_fit(second_chunk)), full_state(twin.partial_fit(second_chunk)))
+
+
+def test_a_seed_generator_in_the_model_rolls_back_with_the_weights(digits):
+    def noisy_architecture(input_shape, latent_dim):
+        inputs = keras.Input(input_shape)
+        codes = keras.layers.Dense(latent_dim, activation="relu")(keras.layers.GaussianNoise(0.1, seed=1)(inputs))
+        code_inputs = keras.Input((latent_dim,))
+        outputs = keras.layers.Dense(input_shape[0], activation="sigmoid")(code_inputs)
+        return keras.Model(inputs, codes), keras.Model(code_inputs, outputs)
+
+    ae = AutoencoderTransformer(3, architecture=noisy_architecture, batch_size=64, random_state=0)
+    ae.partial_fit(digits)
+    seed_state = [np.asarray(v) for v in ae.model_.non_trainable_variables]
+    assert seed_state  # the GaussianNoise layer's seed generator
+    with pytest.raises(ValueError, match="Training diverged"):
+        ae.partial_fit(digits * 1e20)
+    for a, b in zip(ae.model_.non_trainable_variables, seed_state, strict=True):
+        np.testing.assert_array_equal(np.asarray(a), b)
+    ae.partial_fit(digits)
+    assert not all(np.array_equal(np.asarray(a), b) for a, b in zip(ae.model_.non_trainable_variables, seed_state))
+
+
 def test_denoiser_partial_fit_takes_the_value_range_from_the_first_chunk(digits):
     dae = DenoisingAutoencoder(latent_dim=4, **SMALL)
     dae.partial_fit(digits[:500] * 0.5)
@@ -350,78 +404,6 @@ def test_fit_reads_a_memmap_without_copying_it(digits, tmp_path):
     for start in range(0, len(mapped), 600):
         chunked.partial_fit(mapped[start : start + 600])
     assert chunked.n_iter_ == 3
-
-
-# --------------------------------------------------------------------------- #
-# Divergence and interruption
-# --------------------------------------------------------------------------- #
-class BatchCounter(keras.callbacks.Callback):
-    def __init__(self):
-        super().__init__()
-        self.batches = 0
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.batches += 1
-
-
-def test_divergence_stops_at_once_and_leaves_the_estimator_as_it_was(fitted_dense, digits):
-    model = clone(fitted_dense).fit(digits)
-    state = dict(vars(model))
-    counter = BatchCounter()
-    huge = np.full((200, 64), 1e20)  # squared errors overflow float32 at once
-    model.set_params(output_activation=None, callbacks=[counter], epochs=5)
-    with pytest.raises(ValueError, match="Training diverged: the loss became (inf|nan) in epoch 1"):
-        model.fit(huge)
-    # Keras ran the epoch's 4 batches as one compiled group and stopped after it.
-    assert counter.batches == 1
-    model.set_params(output_activation="sigmoid", callbacks=None, epochs=2)
-    assert {k: v for k, v in vars(model).items()} == {**state, "epochs": 2, "callbacks": None}
-    np.testing.assert_array_equal(model.transform(digits), clone(fitted_dense).fit(digits).transform(digits))
-
-
-class InterruptAt(keras.callbacks.Callback):
-    """Sends this process a real SIGINT (Ctrl-C) after ``step`` training steps."""
-
-    def __init__(self, step):
-        super().__init__()
-        self.step = step
-
-    def on_train_batch_end(self, batch, logs=None):
-        if int(self.model.optimizer.iterations) == self.step:
-            os.kill(os.getpid(), signal.SIGINT)
-
-
-@pytest.fixture
-def one_step_per_call(monkeypatch):
-    """Make Keras call back after every batch, so InterruptAt hits its step.
-
-    Also let SIGINT raise KeyboardInterrupt as in a terminal: a test run
-    started as a background job of a non-interactive shell inherits SIGINT
-    ignored, and Python then installs no handler for it.
-    """
-    monkeypatch.setattr(_base, "MAX_STEPS_PER_EXECUTION", 1)
-    previous_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
-    signal.signal(signal.SIGINT, previous_handler)
-
-
-def test_ctrl_c_keeps_the_weights_reached_so_far(digits, one_step_per_call):
-    # 1,797 rows in batches of 64: 29 steps an epoch; interrupt in epoch 3.
-    model = AutoencoderTransformer(latent_dim=4, epochs=10, batch_size=64, callbacks=[InterruptAt(70)], random_state=0)
-    with pytest.warns(FitInterruptedWarning, match="interrupted after 2 complete epoch"):
-        model.fit(digits)
-    assert model.n_iter_ == 2 and len(model.history_["loss"]) == 2
-    assert int(model.model_.optimizer.iterations) == 70
-    assert model.transform(digits).shape == (1797, 4)
-    assert np.isfinite(model.score(digits))
-
-
-def test_ctrl_c_can_be_let_through(fitted_dense, digits, one_step_per_call):
-    model = clone(fitted_dense).set_params(callbacks=[InterruptAt(5)], on_interrupt="raise")
-    with pytest.raises(KeyboardInterrupt):
-        model.fit(digits)
-    with pytest.raises(NotFittedError):
-        model.transform(digits)
 
 
 # --------------------------------------------------------------------------- #

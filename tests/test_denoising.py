@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
 
 from conftest import SMALL
 from skae import AutoencoderTransformer, DenoisingAutoencoder
@@ -49,38 +50,37 @@ def test_denoiser_restores_corrupted_input_better_than_a_plain_autoencoder(digit
     assert denoiser_error < 0.5 * restoration_error(corrupted)
 
 
-def count_corruptions(monkeypatch):
-    calls = []
-    original = DenoisingAutoencoder._corrupt
+class CountingNoise:
+    """A callable noise (masking) that records the rows of each array it corrupts."""
 
-    def counting(self, X, rng):
-        calls.append(X.shape[0])
-        return original(self, X, rng)
+    def __init__(self):
+        self.calls = []
 
-    monkeypatch.setattr(DenoisingAutoencoder, "_corrupt", counting)
-    return calls
-
-
-def test_fresh_noise_corrupts_every_batch(monkeypatch, digits):
-    calls = count_corruptions(monkeypatch)
-    DenoisingAutoencoder(latent_dim=4, epochs=2, batch_size=600, random_state=0).fit(digits)
-    # 3 batches per epoch (600 + 600 + 597 rows), two epochs; Keras may draw
-    # a batch or two ahead.
-    assert calls[:6] == [600, 600, 597] * 2
+    def __call__(self, X, noise_factor, *, value_range, random_state):
+        self.calls.append(X.shape[0])
+        return masking(X, noise_factor, value_range=value_range, random_state=random_state)
 
 
-def test_fixed_noise_corrupts_the_training_data_once(monkeypatch, digits):
-    calls = count_corruptions(monkeypatch)
-    DenoisingAutoencoder(latent_dim=4, fresh_noise=False, validation_split=0.5, **SMALL).fit(digits)
+def test_fresh_noise_corrupts_every_batch(digits):
+    noise = CountingNoise()
+    DenoisingAutoencoder(latent_dim=4, noise=noise, epochs=2, batch_size=600, random_state=0).fit(digits)
+    # One trial row before training, then 3 batches per epoch (600 + 600 +
+    # 597 rows), two epochs; Keras may draw a batch or two ahead.
+    assert noise.calls[:7] == [1, *[600, 600, 597] * 2]
+
+
+def test_fixed_noise_corrupts_the_training_data_once(digits):
+    noise = CountingNoise()
+    DenoisingAutoencoder(latent_dim=4, noise=noise, fresh_noise=False, validation_split=0.5, **SMALL).fit(digits)
     # Once for the training half and once for the validation half.
-    assert calls == [899, 898]
+    assert noise.calls == [1, 899, 898]
 
 
-def test_explicit_pairs_are_used_as_given(monkeypatch, digits):
-    calls = count_corruptions(monkeypatch)
+def test_explicit_pairs_are_used_as_given(digits):
+    noise = CountingNoise()
     noisy = masking(digits, 0.3, random_state=0)
-    dae = DenoisingAutoencoder(latent_dim=16, epochs=10, random_state=0).fit(noisy, digits)
-    assert calls == []
+    dae = DenoisingAutoencoder(latent_dim=16, noise=noise, epochs=10, random_state=0).fit(noisy, digits)
+    assert noise.calls == [1]  # the trial row only
     assert dae.value_range_ == (0.0, 1.0)
     assert np.mean((dae.denoise(noisy) - digits) ** 2) < np.mean((noisy - digits) ** 2)
 
@@ -129,9 +129,10 @@ def test_clip_range(digits):
     assert auto.value_range_ == (-1.0, 1.0)
     explicit = DenoisingAutoencoder(latent_dim=4, clip=(0, 0.5), **SMALL).fit(digits)
     assert explicit.value_range_ == (0.0, 0.5)
-    assert explicit._corrupt(digits, np.random.default_rng(0)).max() <= 0.5
+    assert explicit.corrupt(digits, random_state=0).max() <= 0.5
     unclipped = DenoisingAutoencoder(latent_dim=4, clip=None, noise_factor=0.5, **SMALL).fit(digits)
-    noisy = unclipped._corrupt(digits, np.random.default_rng(0))
+    assert unclipped.value_range_ is None
+    noisy = unclipped.corrupt(digits, random_state=0)
     assert noisy.min() < 0 and noisy.max() > 1
 
 
@@ -140,3 +141,39 @@ def test_pickle_round_trip(fitted_denoiser, digits):
     np.testing.assert_array_equal(loaded.denoise(digits), fitted_denoiser.denoise(digits))
     np.testing.assert_array_equal(loaded.score_samples(digits), fitted_denoiser.score_samples(digits))
     assert loaded.value_range_ == fitted_denoiser.value_range_
+
+
+def test_a_callable_noise_trains_scores_and_corrupts(digits):
+    def flip(X, noise_factor, *, value_range, random_state):
+        low, high = value_range
+        flipped = random_state.random(X.shape) < noise_factor
+        return np.where(flipped, high + low - X, X)
+
+    dae = DenoisingAutoencoder(latent_dim=8, noise=flip, noise_factor=0.1, **SMALL).fit(digits)
+    np.testing.assert_array_equal(dae.corrupt(digits[:5], random_state=1), flip(
+        digits[:5], 0.1, value_range=(0.0, 1.0), random_state=np.random.default_rng(1)
+    ))
+    assert np.isfinite(dae.score(digits))
+
+
+@pytest.mark.parametrize(
+    "noise, message",
+    [
+        (lambda X, noise_factor, *, value_range, random_state: X[:, :1], "shaped like its input"),
+        (lambda X, noise_factor: X, "unexpected keyword argument"),
+    ],
+    ids=["wrong shape", "wrong signature"],
+)
+def test_a_broken_callable_noise_fails_before_training(digits, noise, message):
+    model = DenoisingAutoencoder(noise=noise, **SMALL)
+    with pytest.raises((ValueError, TypeError), match=message):
+        model.fit(digits)
+    assert not hasattr(model, "model_") and not hasattr(model, "value_range_")
+
+
+def test_corrupt_needs_a_fitted_estimator_and_takes_any_seed(fitted_denoiser, digits):
+    with pytest.raises(NotFittedError):
+        DenoisingAutoencoder().corrupt(digits)
+    by_int = fitted_denoiser.corrupt(digits, random_state=3)
+    np.testing.assert_array_equal(by_int, fitted_denoiser.corrupt(digits, random_state=np.random.default_rng(3)))
+    assert not np.array_equal(by_int, fitted_denoiser.corrupt(digits, random_state=4))

@@ -10,7 +10,7 @@ X = np.linspace(0, 1, 2000).reshape(40, 50)
 
 def test_gaussian_is_the_tutorials_formula():
     expected = np.clip(X + 0.2 * np.random.default_rng(5).standard_normal(X.shape), 0, 1)
-    np.testing.assert_array_equal(gaussian(X, 0.2, clip_range=(0, 1), random_state=5), expected)
+    np.testing.assert_array_equal(gaussian(X, 0.2, value_range=(0, 1), random_state=5), expected)
 
 
 def test_gaussian_without_clip_leaves_the_range():
@@ -71,10 +71,27 @@ def test_masking_zeroes_a_share_of_entries():
         (lambda: gaussian(X, -0.1), "must be >= 0"),
         (lambda: salt_and_pepper(X, 1.5), r"must be in \[0, 1\]"),
         (lambda: masking(X, -0.2), r"must be in \[0, 1\]"),
-        (lambda: gaussian(X, 0.1, clip_range=(1, 0)), "low <= high"),
+        (lambda: gaussian(X, 0.1, value_range=(1, 0)), "low <= high"),
         (lambda: salt_and_pepper(X, 0.1, value_range=(1, 0)), "low <= high"),
     ],
 )
 def test_bad_arguments(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("noise", sorted(NOISES))
+def test_every_noise_takes_the_one_signature(noise):
+    # The registry's contract: f(X, noise_factor, *, value_range, random_state).
+    noisy = NOISES[noise](X, 0.3, value_range=(0.0, 0.5), random_state=0)
+    assert noisy.shape == X.shape and noisy.dtype == X.dtype
+    if noise == "gaussian":
+        assert noisy.max() <= 0.5
+    elif noise == "salt_and_pepper":
+        assert set(np.unique(noisy[noisy != X])) <= {0.0, 0.5}
+
+
+def test_gaussian_clip_range_still_works_with_a_warning():
+    with pytest.warns(FutureWarning, match="renamed value_range"):
+        old = gaussian(X, 0.2, clip_range=(0, 1), random_state=5)
+    np.testing.assert_array_equal(old, gaussian(X, 0.2, value_range=(0, 1), random_state=5))

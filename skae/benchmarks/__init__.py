@@ -11,6 +11,7 @@ folder run the same modules.
 ``fit_overhead``   fit time against the same Keras model fit by hand
 ``prediction``     ``transform``/``inverse_transform`` latency and throughput
 ``memory``         peak memory transforming rows streamed from a memmap
+``many_fits``      memory over 200 fits in one process, against plain Keras
 ``out_of_core``    memory of ``fit`` on a memmap, quality of ``partial_fit``
 ``scale_out``      parallel and Dask-cluster search, a multi-device fit
 ``quality``        test error and code accuracy on Fashion-MNIST against PCA
@@ -26,7 +27,9 @@ import time
 from ._common import DEFAULT_OUTPUT
 
 #: Benchmarks in the order ``skae bench`` runs them.
-BENCHMARKS = ("fit_overhead", "prediction", "memory", "out_of_core", "scale_out", "quality", "seed_denoiser")
+BENCHMARKS = (
+    "fit_overhead", "prediction", "memory", "many_fits", "out_of_core", "scale_out", "quality", "seed_denoiser",
+)
 
 
 def run_suite(names=BENCHMARKS, *, quick=False, output=DEFAULT_OUTPUT):

@@ -58,6 +58,41 @@ def run_child(module, *args):
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+def code_classifier(transformer=None, *, scale=True, max_iter=1000):
+    """Logistic regression on the standardised codes of a fitted ``transformer``.
+
+    The transformer is frozen (:class:`~sklearn.frozen.FrozenEstimator`), so
+    fitting the classifier leaves it as it is. Without a transformer it
+    classifies the raw features (optionally unscaled, as the usual pixel
+    baseline does).
+    """
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    steps = [] if transformer is None else [FrozenEstimator(transformer)]
+    if scale:
+        steps.append(StandardScaler())
+    return make_pipeline(*steps, LogisticRegression(max_iter=max_iter))
+
+
+def accuracy(classifier, X_train, y_train, X_test, y_test):
+    """Test accuracy of ``classifier`` fitted on the training part.
+
+    A ConvergenceWarning is silenced: the accuracy itself says how good the
+    fit is, and the tables would drown in warnings.
+    """
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        classifier.fit(X_train, y_train)
+    return float(classifier.score(X_test, y_test))
+
+
 def _memory_fields():
     """Resident memory of this process in bytes: ``(anonymous, file-backed)``."""
     fields = {}
@@ -179,12 +214,13 @@ def report(name, rows, output, *, settings=None):
     return path
 
 
-def format_table(rows):
-    """Rows of dicts as aligned plain-text columns."""
+def format_table(rows, title=None):
+    """Rows of dicts as aligned plain-text columns, under ``title`` if given."""
     columns = list(rows[0])
     cells = [[_format(row.get(column)) for column in columns] for row in rows]
     widths = [max(len(column), *(len(line[i]) for line in cells)) for i, column in enumerate(columns)]
-    lines = ["  ".join(column.ljust(width) for column, width in zip(columns, widths))]
+    lines = [] if title is None else [title]
+    lines.append("  ".join(column.ljust(width) for column, width in zip(columns, widths)))
     lines += ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)) for line in cells]
     return "\n".join(lines)
 

@@ -19,9 +19,7 @@ on its codes, next to the same classifier on the raw pixels, and to
 ``--quick`` fits on 10,000 images, 64 codes only, with a third of the epochs.
 """
 
-import warnings
-
-from ._common import parse_args, report, timed
+from ._common import accuracy, code_classifier, parse_args, report, timed
 
 NAME = "quality"
 
@@ -54,32 +52,6 @@ def transformers(n_codes, quick=False):
     }
 
 
-def code_classifier(transformer=None, *, scale=True):
-    """Logistic regression on standardised codes of a fitted ``transformer``.
-
-    Without a transformer it classifies the raw pixels (optionally unscaled,
-    as the usual pixel baseline does).
-    """
-    from sklearn.frozen import FrozenEstimator
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    steps = [] if transformer is None else [FrozenEstimator(transformer)]
-    if scale:
-        steps.append(StandardScaler())
-    return make_pipeline(*steps, LogisticRegression(max_iter=1000))
-
-
-def _accuracy(classifier, X_train, y_train, X_test, y_test):
-    from sklearn.exceptions import ConvergenceWarning
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # the accuracy says how good
-        classifier.fit(X_train, y_train)
-    return float(classifier.score(X_test, y_test))
-
-
 def run(quick=False):
     """Return one row per transformer and code size, then raw pixels."""
     from skae.datasets import load_fashion_mnist
@@ -102,14 +74,14 @@ def run(quick=False):
             rows.append({
                 "model": name, "codes": n_codes, "fit_s": fit_seconds, "test_mse": mse,
                 "mse_vs_pca": mse / pca_mse,
-                "accuracy": _accuracy(code_classifier(transformer), train, y_train, test, y_test),
+                "accuracy": accuracy(code_classifier(transformer), train, y_train, test, y_test),
             })
     for name, scale in (("raw pixels, scaled", True), ("raw pixels, unscaled", False)):
         classifier = code_classifier(scale=scale)
         rows.append({
             "model": name, "codes": flat_train.shape[1], "fit_s": None, "test_mse": 0.0,
             "mse_vs_pca": None,
-            "accuracy": _accuracy(classifier, flat_train, y_train, flat_test, y_test),
+            "accuracy": accuracy(classifier, flat_train, y_train, flat_test, y_test),
         })
     return rows
 

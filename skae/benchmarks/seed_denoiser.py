@@ -60,7 +60,7 @@ def main(argv=None):
         X_train = X_train[:QUICK_IMAGES]
     X_train, X_test = X_train[..., np.newaxis], X_test[..., np.newaxis]
     rng = np.random.default_rng(0)
-    X_test_noisy = gaussian(X_test, 0.2, clip_range=(0, 1), random_state=rng)
+    X_test_noisy = gaussian(X_test, 0.2, value_range=(0, 1), random_state=rng)
     rows = []
 
     def grade(name, seed, denoised, seconds):
@@ -100,7 +100,7 @@ def main(argv=None):
               time.perf_counter() - start)
 
     if not args.skip_keras:
-        X_train_noisy = gaussian(X_train, 0.2, clip_range=(0, 1), random_state=rng)
+        X_train_noisy = gaussian(X_train, 0.2, value_range=(0, 1), random_state=rng)
     for seed in range(args.seeds):
         if not args.skip_keras:
             keras_script(seed)

@@ -1,0 +1,124 @@
+"""skae._batching: training batches, the validation split and prediction chunks, without an estimator."""
+
+import numpy as np
+import pytest
+
+from skae._batching import (
+    predict,
+    prediction_chunks,
+    rows_per_pass,
+    split_validation,
+    training_batches,
+    training_data,
+)
+
+X = np.arange(40, dtype=np.float64).reshape(10, 4)
+
+
+def batches(**settings):
+    return list(training_batches(X, X, model_input_shape=(4,), **settings))
+
+
+def test_batches_are_float32_sorted_rows_seeded_and_reshuffled_each_pass():
+    first = batches(batch_size=4, shuffle=True, seed=0, passes=2)
+    assert [len(inputs) for inputs, _ in first] == [4, 4, 2] * 2
+    assert all(inputs.dtype == np.float32 and targets is inputs for inputs, targets in first)
+    rows = [tuple(inputs[:, 0] // 4) for inputs, _ in first]
+    assert all(list(batch) == sorted(batch) for batch in rows)
+    assert sorted(sum(rows[:3], ())) == list(range(10))  # each pass sees every row once
+    assert rows[:3] != rows[3:]  # a new order each pass
+    again = batches(batch_size=4, shuffle=True, seed=0, passes=2)
+    assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(first, again))
+
+
+def test_without_shuffle_the_rows_come_in_order():
+    inputs = np.concatenate([batch for batch, _ in batches(batch_size=3, shuffle=False, seed=0, passes=1)])
+    np.testing.assert_array_equal(inputs, X.astype(np.float32))
+
+
+def test_corrupt_changes_inputs_per_batch_and_keeps_targets_clean():
+    calls = []
+
+    def corrupt(batch, rng):
+        calls.append(len(batch))
+        return batch + 1000
+
+    pairs = batches(batch_size=4, shuffle=False, seed=0, passes=1, corrupt=corrupt)
+    assert calls == [4, 4, 2]
+    for inputs, targets in pairs:
+        np.testing.assert_array_equal(inputs, targets + 1000)
+
+
+def test_endless_batches_run_on_and_replicas_drop_the_uneven_rows():
+    endless = training_batches(X, X, batch_size=4, shuffle=True, seed=0, model_input_shape=(4,))
+    assert len([next(endless) for _ in range(7)]) == 7
+    split = batches(batch_size=4, shuffle=True, seed=0, passes=1, n_replicas=4)
+    assert sum(len(inputs) for inputs, _ in split) == 8
+    assert rows_per_pass(10, 4) == 8 and rows_per_pass(10) == 10
+    with pytest.raises(ValueError, match="3 training sample"):
+        rows_per_pass(3, 4)
+
+
+def test_samples_take_the_model_input_shape():
+    images = list(training_batches(X, X, batch_size=5, shuffle=False, seed=0, model_input_shape=(2, 2, 1), passes=1))
+    assert images[0][0].shape == (5, 2, 2, 1)
+
+
+def test_validation_split_holds_out_the_last_rows_as_keras_does():
+    X_train, y_train, X_val, y_val = split_validation(X, None, 0.25)
+    assert len(X_train) == 8 and y_train is None and y_val is None
+    np.testing.assert_array_equal(X_val, X[8:])
+    assert split_validation(X, X, 0.0) == (X, X, None, None)
+    with pytest.raises(ValueError, match="leaves no validation samples"):
+        split_validation(X, None, 0.01)
+
+
+def test_training_data_corrupts_once_up_front_and_the_validation_rows_too():
+    calls = []
+
+    def corrupt(rows, rng):
+        calls.append(len(rows))
+        return rows + 1000
+
+    data = training_data(
+        X, None, batch_size=4, shuffle=False, batch_seed=0, noise_seed=0, model_input_shape=(4,),
+        corrupt=corrupt, validation_split=0.2, passes=1,
+    )
+    assert calls == [8, 2] and data.steps_per_epoch == 2
+    val_inputs, val_targets = data.validation_data
+    np.testing.assert_array_equal(val_inputs, val_targets + 1000)
+    inputs, targets = next(iter(data.make_batches()))
+    np.testing.assert_array_equal(inputs, targets + 1000)
+
+
+def test_training_data_uses_pairs_as_given():
+    y = X * 2
+    data = training_data(
+        X, y, batch_size=10, shuffle=False, batch_seed=0, noise_seed=0, model_input_shape=(4,),
+        corrupt=lambda rows, rng: rows * 0, passes=1,
+    )
+    inputs, targets = next(iter(data.make_batches()))
+    np.testing.assert_array_equal(inputs, X)
+    np.testing.assert_array_equal(targets, y)
+
+
+def test_prediction_calls_see_full_batches_and_results_keep_the_dtype():
+    sizes = []
+
+    def double(batch):
+        sizes.append(batch.shape)
+        return [batch * 2, batch.reshape(len(batch), -1)[:, :1]]
+
+    doubled, first = predict(double, X, (2, 2), batch_size=4)
+    assert sizes == [(4, 2, 2)] * 3
+    np.testing.assert_array_equal(doubled, X * 2)
+    np.testing.assert_array_equal(first, X[:, :1])
+    assert doubled.dtype == np.float64
+    assert predict(double, X.astype(np.float32), (4,), batch_size=4)[0].dtype == np.float32
+
+
+def test_full_float32_chunks_are_passed_uncopied():
+    X32 = X.astype(np.float32)
+    seen = []
+    list(prediction_chunks(lambda batch: seen.append(batch) or [batch], X32, (4,), batch_size=5))
+    assert np.shares_memory(seen[0], X32) and np.shares_memory(seen[1], X32)
