@@ -90,7 +90,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
     _parameter_constraints = {
         "latent_dim": [Interval(Integral, 1, None, closed="left"), None],
-        "architecture": [StrOptions(set(ARCHITECTURES)), callable],
+        # The registry's live keys: an architecture registered later is valid.
+        "architecture": [StrOptions(ARCHITECTURES.keys()), callable],
         "hidden_layer_sizes": ["array-like"],
         "activation": [str, callable],
         "output_activation": [str, callable, None],
@@ -345,8 +346,9 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         build = lambda: _engines.new_engine(model, steps, self.distribute)  # noqa: E731
         with _engines.checkout(key, build) as engine:
             engine.load(model)
-            batches = data.make_batches()
-            if self.distribute is not None:
+            if self.distribute is None:
+                batches = data.make_batches()
+            else:
                 batches = _distribute.as_dataset(data.make_batches, model_input_shape)
             result = _training.run_epochs(
                 engine.model, batches, steps_per_epoch=data.steps_per_epoch,

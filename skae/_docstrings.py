@@ -60,7 +60,10 @@ SHARED_PARAMETERS = """\
         Extra Keras callbacks for ``fit``, used as given. Keras calls their
         epoch hooks every epoch and their batch hooks once per group of up
         to 32 batches, which skae runs in one compiled call (Keras's
-        ``steps_per_execution``) for speed.
+        ``steps_per_execution``) for speed. Their ``self.model`` is the
+        compiled copy of the model that skae trains (and reuses for later
+        fits of the same architecture); its weights are copied into
+        ``model_`` when training ends.
     verbose : {0, 1, 2}, default=0
         Keras's verbosity: 1 shows its progress bar, 2 one line per epoch.
     random_state : int, RandomState instance or None, default=None

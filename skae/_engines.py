@@ -31,6 +31,7 @@ engines keep, so the pool is bounded (:data:`MAX_IDLE_ENGINES`).
 
 import collections
 import contextlib
+import functools
 import json
 import threading
 
@@ -62,6 +63,9 @@ def _hashable(value):
         return ("array", value.dtype.str, value.shape, value.tobytes())
     if isinstance(value, (list, tuple)):
         return tuple(_hashable(item) for item in value)
+    if isinstance(value, functools.partial):  # clone deep-copies partials: compare their parts
+        keywords = tuple(sorted((name, _hashable(item)) for name, item in value.keywords.items()))
+        return ("partial", _hashable(value.func), _hashable(value.args), keywords)
     hash(value)  # functions and other objects compare by identity
     return value
 
@@ -161,9 +165,9 @@ def checkout(key, build):
     """Lend an engine of ``key`` for one training run.
 
     Takes an idle engine of ``key`` or makes one with ``build()``; gives it
-    back afterwards, unless training raised (a KeyboardInterrupt may have
-    stopped Keras mid-call, so a failed engine is not reused). A ``None`` key
-    always builds a new engine and keeps none.
+    back afterwards, unless training raised: a failure may leave the engine
+    part-way through Keras's ``fit``, so it is dropped. A ``None`` key always
+    builds a new engine and keeps none.
     """
     engine = None
     if key is not None:

@@ -11,6 +11,7 @@ from . import _random
 from . import _validation as checks
 from ._base import BaseAutoencoder
 from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from ._signature import extends_signature
 from .noise import NOISES
 
 
@@ -96,7 +97,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
 
     _parameter_constraints = {
         **BaseAutoencoder._parameter_constraints,
-        "noise": [StrOptions(set(NOISES)), callable],
+        "noise": [StrOptions(NOISES.keys()), callable],
         "noise_factor": [Interval(Real, 0, None, closed="left")],
         "clip": [StrOptions({"auto"}), "array-like", None],
         "fresh_noise": ["boolean"],
@@ -106,58 +107,12 @@ class DenoisingAutoencoder(BaseAutoencoder):
         "noise", "noise_factor", "clip", "fresh_noise",
     }
 
+    @extends_signature(BaseAutoencoder)
     def __init__(
-        self,
-        latent_dim=None,
-        *,
-        architecture="dense",
-        hidden_layer_sizes=(),
-        activation="relu",
-        output_activation="sigmoid",
-        image_shape=None,
-        conv_filters=(16, 8),
-        loss="mse",
-        optimizer="adam",
-        learning_rate=None,
-        epochs=10,
-        batch_size=32,
-        shuffle=True,
-        validation_split=0.0,
-        early_stopping=False,
-        patience=5,
-        callbacks=None,
-        verbose=0,
-        random_state=None,
-        on_interrupt="warn",
-        distribute=None,
-        noise="gaussian",
-        noise_factor=0.2,
-        clip="auto",
-        fresh_noise=True,
+        self, latent_dim=None, *, noise="gaussian", noise_factor=0.2, clip="auto", fresh_noise=True,
+        **base_params,
     ):
-        super().__init__(
-            latent_dim=latent_dim,
-            architecture=architecture,
-            hidden_layer_sizes=hidden_layer_sizes,
-            activation=activation,
-            output_activation=output_activation,
-            image_shape=image_shape,
-            conv_filters=conv_filters,
-            loss=loss,
-            optimizer=optimizer,
-            learning_rate=learning_rate,
-            epochs=epochs,
-            batch_size=batch_size,
-            shuffle=shuffle,
-            validation_split=validation_split,
-            early_stopping=early_stopping,
-            patience=patience,
-            callbacks=callbacks,
-            verbose=verbose,
-            random_state=random_state,
-            on_interrupt=on_interrupt,
-            distribute=distribute,
-        )
+        super().__init__(latent_dim, **base_params)
         self.noise = noise
         self.noise_factor = noise_factor
         self.clip = clip

@@ -25,7 +25,7 @@ from tensorflow.python.framework.config import is_op_determinism_enabled
 from conftest import SMALL, BatchCounter
 from skae import AutoencoderTransformer, DenoisingAutoencoder
 from skae._batching import PREDICT_BATCH_SIZE
-from skae.exceptions import FitInterruptedWarning, InconsistentVersionWarning
+from skae.exceptions import InconsistentVersionWarning
 
 
 # --------------------------------------------------------------------------- #
@@ -442,3 +442,66 @@ def test_transform_from_eight_threads_matches_serial_calls(digits):
             threaded = list(pool.map(model.transform, chunks))
             for chunk, codes in zip(chunks, threaded):
                 np.testing.assert_array_equal(codes, model.transform(chunk))
+
+
+# --------------------------------------------------------------------------- #
+# Hooks: what a variational autoencoder needs of the base
+# --------------------------------------------------------------------------- #
+@keras.saving.register_keras_serializable(package="skae_tests")
+class GaussianSampler(keras.layers.Layer):
+    """Draws codes from (means, log-variances) and adds the KL term to the loss."""
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs):
+        mean, log_var = inputs
+        self.add_loss(-0.5 * keras.ops.mean(1 + log_var - mean**2 - keras.ops.exp(log_var)))
+        noise = keras.random.normal(keras.ops.shape(mean), seed=self.seed_generator)
+        return mean + keras.ops.exp(0.5 * log_var) * noise
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed}
+
+
+def two_headed_encoder(input_shape, latent_dim):
+    inputs = keras.Input(input_shape)
+    hidden = keras.layers.Dense(8, activation="relu")(inputs)
+    mean, log_var = keras.layers.Dense(latent_dim)(hidden), keras.layers.Dense(latent_dim)(hidden)
+    code_inputs = keras.Input((latent_dim,))
+    outputs = keras.layers.Dense(input_shape[0], activation="sigmoid")(code_inputs)
+    return keras.Model(inputs, [mean, log_var], name="encoder"), keras.Model(code_inputs, outputs, name="decoder")
+
+
+class SamplingAutoencoder(AutoencoderTransformer):
+    """An encoder with two outputs, a sampler and an extra loss term between it and the decoder."""
+
+    def _compose_model(self, encoder, decoder):
+        inputs = keras.Input(encoder.input_shape[1:])
+        codes = GaussianSampler(seed=self.latent_dim, name="sampler")(encoder(inputs))
+        return keras.Model(inputs, decoder(codes))
+
+    def _score_samples(self, X):
+        return -np.sum(self.transform(X) ** 2, axis=1)  # any per-sample score
+
+
+def test_hooks_carry_a_two_output_encoder_a_sampler_and_an_extra_loss(digits):
+    params = dict(latent_dim=3, architecture=two_headed_encoder, batch_size=64, random_state=0)
+    model = SamplingAutoencoder(epochs=2, **params).fit(digits)
+    codes = model.transform(digits)
+    assert codes.shape == (1797, 3) and model.get_feature_names_out().shape == (3,)
+    np.testing.assert_array_equal(codes, model.transform(digits))  # the means: deterministic
+    assert model.inverse_transform(codes).shape == (1797, 64)
+    np.testing.assert_array_equal(model.score_samples(digits), -np.sum(codes**2, axis=1))
+    model.model_(digits[:8].astype(np.float32))
+    assert len(model.model_.losses) == 1  # the KL term, added in the forward pass
+    refit = SamplingAutoencoder(epochs=2, **params).fit(digits)
+    np.testing.assert_array_equal(refit.transform(digits), codes)
+    loaded = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(loaded.transform(digits), codes)
+    sampler_state = np.asarray(model.model_.get_layer("sampler").seed_generator.state)
+    with pytest.raises(ValueError, match="Training diverged"):
+        model.partial_fit(digits * 1e20)
+    np.testing.assert_array_equal(np.asarray(model.model_.get_layer("sampler").seed_generator.state), sampler_state)

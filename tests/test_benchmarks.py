@@ -14,7 +14,7 @@ import pytest
 
 import skae.datasets
 from skae.benchmarks import (
-    BENCHMARKS, fit_overhead, memory, out_of_core, prediction, quality, scale_out, seed_denoiser,
+    BENCHMARKS, fit_overhead, many_fits, memory, out_of_core, prediction, quality, scale_out, seed_denoiser,
 )
 from skae.benchmarks._common import MemorySampler, format_table, median_seconds, report
 from skae.cli import main
@@ -119,6 +119,24 @@ def test_out_of_core_measures_memory_per_case_and_streamed_quality(tiny_fashion,
     for row in rows[:2]:
         assert row["mse_ratio"] == pytest.approx(row["partial_fit_test_mse"] / row["fit_test_mse"])
     assert rows[2]["mse_ratio"] == pytest.approx(statistics.median(row["mse_ratio"] for row in rows[:2]))
+
+    (row,) = out_of_core.run_rollback_cost(quick=True)
+    assert row["chunk_rows"] == 256 and 0 < row["state_copies_ms"] < row["partial_fit_call_ms"]
+    assert row["share_of_call"] == pytest.approx(row["state_copies_ms"] / row["partial_fit_call_ms"])
+
+
+def test_many_fits_measures_memory_per_case(monkeypatch):
+    # The cases run in this process here (the benchmark runs each in a fresh
+    # one), without the one that clears Keras's session.
+    monkeypatch.setattr(many_fits, "run_child", lambda module, case, n_fits: many_fits.measure(case, n_fits))
+    monkeypatch.setattr(many_fits, "CASES", many_fits.CASES[:2])
+    monkeypatch.setattr(many_fits, "N_FITS", {"quick": 12})
+    rows = many_fits.run(quick=True)
+    assert [row["case"] for row in rows] == [*many_fits.CASES, "skae / plain Keras"]
+    for row in rows[:2]:
+        assert row["fits"] == 12 and row["seconds_per_fit"] > 0 and row["retracing_warnings"] == 0
+        assert row["growth_per_fit_mb"] == pytest.approx(row["growth_mb"] / 2)
+    assert rows[2]["seconds_per_fit"] == pytest.approx(rows[0]["seconds_per_fit"] / rows[1]["seconds_per_fit"])
 
 
 def test_scale_out_times_each_search_and_the_multi_device_fit(tiny_fashion, monkeypatch):

@@ -51,7 +51,16 @@ MIRRORED_SCRIPT = textwrap.dedent(
         codes = mirrored.transform(X)
         loaded = pickle.loads(pickle.dumps(mirrored))
         mirrored.partial_fit(X[:640])
+        weights_before = [np.asarray(w) for w in mirrored.model_.weights]
+        try:
+            mirrored.partial_fit(X * 1e20)
+        except ValueError as error:
+            diverged = "Training diverged" in str(error)
+        rolled_back = diverged and all(
+            np.array_equal(a, np.asarray(b)) for a, b in zip(weights_before, mirrored.model_.weights)
+        )
         results[estimator_class.__name__] = {
+            "divergence_rolled_back": bool(rolled_back and mirrored.n_iter_ == 3),
             "max_weight_difference": max(
                 float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
                 for a, b in zip(loaded.model_.weights, single.model_.weights)
@@ -121,6 +130,7 @@ def test_a_mirrored_fit_predicts_pickles_and_trains_on(mirrored_results, name):
     assert result["codes_match_the_loaded_copy"]
     assert result["loaded_distribute"] == "None"
     assert result["n_iter_after_partial_fit"] == 3
+    assert result["divergence_rolled_back"]
 
 
 def test_mirrored_training_checks_batches_and_leaves_data_alone(mirrored_results):

@@ -14,6 +14,7 @@ MODULES = [
     "skae.metrics",
     "skae.noise",
     "skae.plotting",
+    "skae._signature",
 ]
 
 

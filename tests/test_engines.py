@@ -1,5 +1,7 @@
 """skae._engines: compiled models shared across fits, and what that buys."""
 
+import copy
+import functools
 import os
 import subprocess
 import sys
@@ -36,6 +38,10 @@ def test_keys_compare_settings_by_value_and_callables_by_identity():
 
     assert key(activation=make_activation(1)) != key(activation=make_activation(1))
     assert key(callbacks=[{}]) is None  # unhashable: no sharing
+    # clone deep-copies a partial: equal parts, equal keys.
+    assert key(architecture=functools.partial(dense_autoencoder, hidden_layer_sizes=(3,))) == key(
+        architecture=copy.deepcopy(functools.partial(dense_autoencoder, hidden_layer_sizes=(3,)))
+    )
 
 
 def test_an_engine_is_lent_again_after_a_success_but_not_after_a_failure():

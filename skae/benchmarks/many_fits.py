@@ -106,7 +106,7 @@ def run(quick=False):
     rows.append({
         "case": "skae / plain Keras",
         "fits": n_fits,
-        "growth_mb": skae_row["growth_mb"] / keras_row["growth_mb"],
+        "growth_mb": skae_row["growth_mb"] / keras_row["growth_mb"] if keras_row["growth_mb"] > 0 else None,
         "seconds_per_fit": skae_row["seconds_per_fit"] / keras_row["seconds_per_fit"],
     })
     return rows
