@@ -311,9 +311,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 initial_epoch=0 if starts_over else self.n_iter_,
             )
             previous = {} if starts_over else self.history_
-            self.history_ = {
-                name: [*previous.get(name, []), *history.get(name, [])] for name in {*previous, *history}
-            }
+            names = [*previous, *(name for name in history if name not in previous)]
+            self.history_ = {name: [*previous.get(name, []), *history.get(name, [])] for name in names}
             self.n_iter_ = n_epochs if starts_over else self.n_iter_ + n_epochs
             self._set_model(model)
         except BaseException:

@@ -175,6 +175,8 @@ def checkout(key, build):
             engines = _idle.get(key)
             if engines:
                 engine = engines.pop()
+                if not engines:
+                    del _idle[key]
     if engine is None:
         engine = build()
     yield engine

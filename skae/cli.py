@@ -74,7 +74,8 @@ def _add_bench_parser(commands):
             "memory on a memmap, memory over many fits, out-of-core training, "
             "parallel and cluster search, multi-device fits, and quality against "
             "PCA on Fashion-MNIST. Each prints a table and writes a JSON file. On "
-            "2 CPU cores the full run took about 45 minutes; --quick about 6."
+            "2 CPU cores the full run took about 51 minutes (many_fits 6 of them); "
+            "--quick about 8."
         ),
     )
     bench.add_argument(

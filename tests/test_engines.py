@@ -65,11 +65,18 @@ def test_an_engine_is_lent_again_after_a_success_but_not_after_a_failure():
     assert len(made) == 2
 
 
-def test_idle_engines_are_bounded():
-    for index in range(_engines.MAX_IDLE_ENGINES + 5):
-        with _engines.checkout(("test_engines", "bound", index), lambda: _engines.Engine(compiled())):
-            pass
+def test_idle_engines_are_bounded_while_others_are_lent():
+    def build():
+        return _engines.Engine(compiled())
+
+    with _engines.checkout(("test_engines", "lent"), build):
+        pass
+    with _engines.checkout(("test_engines", "lent"), build):  # the oldest key, lent out meanwhile
+        for index in range(_engines.MAX_IDLE_ENGINES + 5):
+            with _engines.checkout(("test_engines", "bound", index), build):
+                pass
     assert sum(len(engines) for engines in _engines._idle.values()) <= _engines.MAX_IDLE_ENGINES
+    assert all(_engines._idle.values())  # no key is left without engines
 
 
 def test_load_and_store_copy_weights_and_optimizer_state_and_check_the_shapes():
