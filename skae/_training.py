@@ -28,6 +28,7 @@ from .exceptions import FitInterruptedWarning, external_stacklevel
 #: Most training batches Keras runs per call of its compiled train function.
 MAX_STEPS_PER_EXECUTION = 32
 
+
 def steps_per_execution(steps_per_epoch, most=MAX_STEPS_PER_EXECUTION, *, endless=True):
     """Batches per call of Keras's train function.
 

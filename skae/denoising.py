@@ -177,10 +177,9 @@ class DenoisingAutoencoder(BaseAutoencoder):
         """
         check_is_fitted(self)
         X = check_array(X, dtype=[np.float64, np.float32], allow_nd=True, ensure_2d=False)
-        rng = random_state if isinstance(random_state, np.random.Generator) else (
-            np.random.default_rng(random_state)
-        )
-        return self._corruption()(X, rng)
+        if not isinstance(random_state, (np.random.Generator, np.random.RandomState)):
+            random_state = np.random.default_rng(random_state)
+        return self._corruption()(X, random_state)
 
     def fit(self, X, y=None):
         """Train the autoencoder to restore clean samples from corrupted ones.

@@ -177,3 +177,7 @@ def test_corrupt_needs_a_fitted_estimator_and_takes_any_seed(fitted_denoiser, di
     by_int = fitted_denoiser.corrupt(digits, random_state=3)
     np.testing.assert_array_equal(by_int, fitted_denoiser.corrupt(digits, random_state=np.random.default_rng(3)))
     assert not np.array_equal(by_int, fitted_denoiser.corrupt(digits, random_state=4))
+    np.testing.assert_array_equal(
+        fitted_denoiser.corrupt(digits, random_state=np.random.RandomState(3)),
+        fitted_denoiser.corrupt(digits, random_state=np.random.RandomState(3)),
+    )
