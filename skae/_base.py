@@ -29,35 +29,22 @@ estimator holds is changed in place before the commit). The seeds of later
 ``partial_fit`` passes derive from ``random_state`` and ``n_iter_``, so they
 roll back with ``n_iter_``.
 
-Hooks for subclasses (each is small; the defaults make a plain autoencoder):
-
-* ``_start_fit(X, y)``: record fitted attributes training needs;
-* ``_corruption()``: ``corrupt(X, rng)`` making the inputs from clean ``X``
-  (``None``: the identity), per batch when ``_fresh_corruption`` is true;
-* ``_compose_model(encoder, decoder)``: join the pair into the trained model.
-  Extra loss terms (a KL term, an activity penalty) are Keras layers calling
-  ``add_loss`` in between; encoders with several outputs (means and
-  log-variances) are joined here too, and ``transform`` returns the first;
-* ``_training_loss()``: the Keras loss compiled in (default: ``loss``);
-* ``_score_samples(X)``: the per-sample score on validated 2-D ``X``;
-* randomness at prediction time: seed it per row with
-  :func:`skae._random.row_seeds`, so no other row and no call order changes
-  a row's result and no estimator state holds it (nothing to roll back).
-  Randomness inside the model (a sampler's seed generator) is model state,
-  copied back only on success like the weights.
+Subclasses change what they need through small hooks, each marked "a
+hook" in its docstring (``_start_fit``, ``_corruption``, ``_compose_model``,
+``_training_loss``, ``_score_samples``); ``docs/contributing.rst`` ("How skae
+is built") says what each is for, and how an estimator uses them.
 
 Why skae does not build on scikeras's ``BaseWrapper``
 -----------------------------------------------------
-scikeras is the closest prior art and its ideas are kept here (parameters
-routed to Keras, a Keras-model-aware pickle, ``history_``), but not its code:
-on the scikit-learn skae supports, it defines only the legacy ``_more_tags``
-(``check_estimator_tags_renamed`` fails) and puts its mixins after
-``BaseEstimator``; unknown ``__init__`` keyword arguments become parameters;
-its random-state helper switches TensorFlow's op determinism on for the whole
-process, and importing it patches ``keras.Model.__reduce__`` globally; its
-autoencoder recipe's three models lose their shared weights in a pickle.
-So skae subclasses scikit-learn's own ``BaseEstimator`` and mixins and never
-imports scikeras; the two work side by side (``tests/test_ecosystem.py``).
+scikeras is the closest prior art and its ideas are kept (parameters routed
+to Keras, a Keras-aware pickle, ``history_``), not its code: on the
+scikit-learn skae supports it defines only the legacy ``_more_tags`` and puts
+its mixins after ``BaseEstimator``; unknown ``__init__`` keywords become
+parameters; its random-state helper switches TensorFlow's op determinism on
+for the process, and importing it patches ``keras.Model.__reduce__``; its
+autoencoder recipe's three models lose their shared weights in a pickle. So
+skae subclasses scikit-learn's ``BaseEstimator`` and mixins and never imports
+scikeras; the two work side by side (``tests/test_ecosystem.py``).
 """
 
 import uuid
@@ -225,9 +212,9 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         settings = builder_settings(builder, self.get_params(deep=False))
         return builder(sample_shape, self.latent_dim, seed=seed, **settings)
 
-    def _compose_model(self, encoder, decoder):
+    def _compose_model(self, encoder, decoder, input_shape):
         """Join the encoder and decoder into the one trained model (a hook)."""
-        return compose_autoencoder(encoder, decoder)
+        return compose_autoencoder(encoder, decoder, input_shape)
 
     def _training_loss(self):
         """The Keras loss the model is compiled with (a hook)."""
@@ -235,18 +222,44 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
     def _build_model(self, seed):
         """Build, compile and return a new model for samples like ``fit``'s."""
+        model = self._build_uncompiled_model(seed)
+        optimizer = _engines.make_optimizer(self.optimizer, self.learning_rate)
+        return _engines.compile_model(model, optimizer, self._training_loss())
+
+    def _build_uncompiled_model(self, seed):
+        """The composed encoder and decoder, checked against ``n_features_in_``."""
         sample_shape = self.input_shape_
         if self.image_shape is not None:
             sample_shape = checks.check_image_shape(self.image_shape, self.n_features_in_)
-        model = self._compose_model(*self._build_encoder_decoder(sample_shape, seed))
-        model_input_shape = tuple(model.input_shape[1:])
+        encoder, decoder = self._build_encoder_decoder(sample_shape, seed)
+        # The encoder's own input shape where it declares one (the conv
+        # builder adds a channel); a subclassed Keras model declares none.
+        model_input_shape = tuple(getattr(encoder, "input_shape", (None, *sample_shape))[1:])
         if np.prod(model_input_shape) != self.n_features_in_:
             raise ValueError(
                 f"The architecture's encoder takes samples of shape {model_input_shape}, "
                 f"but X has {self.n_features_in_} features per sample."
             )
-        optimizer = _engines.make_optimizer(self.optimizer, self.learning_rate)
-        return _engines.compile_model(model, optimizer, self._training_loss())
+        return self._compose_model(encoder, decoder, model_input_shape)
+
+    def _current_engine_key(self, model_input_shape):
+        """The engine key of the model the current parameters build."""
+        model_params = {
+            name: value for name, value in self.get_params(deep=False).items()
+            if name not in self._training_params
+        }
+        return _engines.make_key(type(self), model_params, model_input_shape)
+
+    def _rebuild_model(self, model):
+        """``model`` built again by this estimator, for Keras models it cannot clone."""
+        if self._current_engine_key(model.input_shape[1:]) != self._engine_key:
+            raise ValueError(
+                "Keras cannot copy this architecture (a subclassed model without "
+                "get_config), so skae builds it again to train, but the parameters "
+                "that build it changed since fit. Call fit again, or give the "
+                "architecture's models a get_config."
+            )
+        return self._build_uncompiled_model(seed=0)
 
     def _set_model(self, model):
         """Keep ``model`` as ``model_``, with its encoder and decoder."""
@@ -261,7 +274,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     @property
     def _n_features_out(self):
         """Number of codes, used by ``get_feature_names_out``."""
-        return _first(self.encoder_.output_shape)[-1]
+        return _first(self.encoder_.output).shape[-1]
 
     # ------------------------------------------------------------------ #
     # Training
@@ -298,11 +311,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 build_seed, batch_seed, noise_seed, self._pass_seed = _random.draw_seeds(self.random_state, 4)
                 self._start_fit(X, y)
                 model = self._build_model(build_seed)
-                self._engine_key = _engines.make_key(
-                    type(self),
-                    {k: v for k, v in self.get_params(deep=False).items() if k not in self._training_params},
-                    model.input_shape[1:],
-                )
+                self._engine_key = self._current_engine_key(model.input_shape[1:])
             else:
                 model = self.model_
                 batch_seed, noise_seed = _random.pass_seeds(self._pass_seed, self.n_iter_)
@@ -342,7 +351,9 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         )
         shareable = self.distribute is None and self._engine_key is not None
         key = (self._engine_key, steps) if shareable else None
-        build = lambda: _engines.new_engine(model, steps, self.distribute)  # noqa: E731
+        def build():
+            return _engines.new_engine(model, steps, self.distribute, rebuild=lambda: self._rebuild_model(model))
+
         with _engines.checkout(key, build) as engine:
             engine.load(model)
             if self.distribute is None:

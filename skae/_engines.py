@@ -32,6 +32,7 @@ engines keep, so the pool is bounded (:data:`MAX_IDLE_ENGINES`).
 import collections
 import contextlib
 import functools
+import inspect
 import json
 import threading
 
@@ -106,11 +107,20 @@ def compile_model(model, optimizer, loss, steps_per_execution=1):
     return model
 
 
-def new_engine(model, steps_per_execution, strategy=None):
-    """An :class:`Engine` for ``model``: a compiled copy, in ``strategy``'s scope if any."""
+def new_engine(model, steps_per_execution, strategy=None, rebuild=None):
+    """An :class:`Engine` for ``model``: a compiled copy, in ``strategy``'s scope if any.
+
+    The copy is Keras's clone of ``model``; a model Keras cannot clone (a
+    subclassed one without ``get_config``) is built anew by ``rebuild()``.
+    """
     # Cloning re-runs initializers, which may draw from Python's random.
     with python_random_seeded(0), _distribute.scope(strategy):
-        copy = keras.models.clone_model(model, recursive=True)
+        try:
+            copy = keras.models.clone_model(model, recursive=True)
+        except NotImplementedError:
+            if rebuild is None:
+                raise
+            copy = rebuild()
         optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
         compile_model(copy, optimizer, model.loss, steps_per_execution)
     return Engine(copy, strategy)
@@ -206,11 +216,16 @@ class _Predictor:
         self._tf = tf
         self.template = template
         self.shapes = [tuple(v.shape) for v in template.variables]
+        # A subclassed model's call may take no training argument.
+        parameters = inspect.signature(template.call).parameters.values()
+        self._call_kwargs = {"training": False} if any(
+            parameter.name == "training" or parameter.kind is parameter.VAR_KEYWORD for parameter in parameters
+        ) else {}
         self._function = tf.function(self._call, autograph=False)
         self._concrete = {}
 
     def _call(self, trainable, non_trainable, batch):
-        outputs, _ = self.template.stateless_call(trainable, non_trainable, batch, training=False)
+        outputs, _ = self.template.stateless_call(trainable, non_trainable, batch, **self._call_kwargs)
         return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
 
     def matches(self, part):

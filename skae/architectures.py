@@ -318,7 +318,11 @@ def compose_autoencoder(encoder, decoder, input_shape=None):
     >>> model.output_shape
     (None, 10)
     """
-    input_shape = tuple(encoder.input_shape[1:] if input_shape is None else input_shape)
+    if input_shape is None:
+        if not hasattr(encoder, "input_shape"):
+            raise ValueError("The encoder declares no input shape; pass input_shape.")
+        input_shape = encoder.input_shape[1:]
+    input_shape = tuple(input_shape)
     inputs = keras.Input(shape=input_shape, name="autoencoder_input")
     codes = encoder(inputs)
     if len(codes.shape) != 2:

@@ -244,3 +244,31 @@ def test_callable_returning_a_mismatched_decoder_is_rejected(digits):
 
     with pytest.raises(ValueError, match="decoder must give back samples"):
         AutoencoderTransformer(latent_dim=3, architecture=bad, **SMALL).fit(digits)
+
+
+class SubclassedEncoder(keras.Model):
+    """A subclassed Keras model without get_config: Keras cannot clone it."""
+
+    def __init__(self, units, scale=np.ones(1)):
+        super().__init__()
+        self.scale = scale
+        self.dense = keras.layers.Dense(units, activation="relu")
+
+    def call(self, x):
+        return self.dense(x) * self.scale[0]
+
+
+def subclassed_architecture(input_shape, latent_dim):
+    return SubclassedEncoder(latent_dim), keras.Sequential([keras.layers.Dense(input_shape[0])])
+
+
+def test_subclassed_models_train_on_an_engine_built_the_same_way(digits):
+    params = dict(latent_dim=3, architecture=subclassed_architecture, output_activation=None, **SMALL)
+    ae = AutoencoderTransformer(**params).fit(digits)
+    codes = ae.transform(digits)
+    assert codes.shape == (1797, 3) and ae.inverse_transform(codes).shape == (1797, 64)
+    np.testing.assert_array_equal(AutoencoderTransformer(**params).fit(digits).transform(digits), codes)
+    assert ae.partial_fit(digits[:640]).n_iter_ == 3  # a new group size: a new engine, built again
+    ae.set_params(latent_dim=4)
+    with pytest.raises(ValueError, match="parameters that build it changed since fit"):
+        ae.partial_fit(digits[:320])  # another new group size: the build would not match
