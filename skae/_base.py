@@ -12,7 +12,8 @@ own, each a set of functions that never see an estimator:
 :mod:`skae._training`          the Keras loop: steps per call, callbacks, Ctrl-C, divergence
 :mod:`skae._engines`           compiled models reused across fits, shared prediction
 :mod:`skae._distribute`        what a ``tf.distribute`` strategy needs
-:mod:`skae._serialization`     Keras models to ``.keras`` bytes and back
+:mod:`skae._random`            seeds from ``random_state``, without global side effects
+:mod:`skae._serialization`     the pickled state: the Keras model as ``.keras`` bytes
 :mod:`skae.architectures`      the model builders, by name
 :mod:`skae.noise`              the corruptions, by name
 =============================  ===============================================

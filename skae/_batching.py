@@ -116,7 +116,7 @@ def training_data(
     X_train, y_train, X_val, y_val = split_validation(X, y, validation_split)
     noise_rng = np.random.default_rng(noise_seed)
     per_batch = corrupt if y is None and fresh_corruption else None
-    inputs, targets = X_train, X_train if y is None else y_train
+    inputs, targets = X_train, (X_train if y is None else y_train)
     if y is None and corrupt is not None:
         if per_batch is None:
             inputs = corrupt(X_train, noise_rng)

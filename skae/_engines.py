@@ -162,7 +162,7 @@ class Engine:
     def load(self, model):
         """Copy ``model``'s weights, seed states and optimizer state into the engine."""
         self._check_matches(model)
-        with contextlib.nullcontext() if self.strategy is None else self.strategy.scope():
+        with _distribute.scope(self.strategy):
             _copy(_variables(model), _variables(self.model))
 
     def store(self, model):
@@ -226,14 +226,18 @@ class _Predictor:
 
     def _call(self, trainable, non_trainable, batch):
         outputs, _ = self.template.stateless_call(trainable, non_trainable, batch, **self._call_kwargs)
-        return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+        return _as_list(outputs)
 
     def matches(self, part):
         return [tuple(v.shape) for v in part.variables] == self.shapes
 
-    def __call__(self, part, batch):
+    def bind(self, part):
+        """``f(batch)`` computing ``part`` with its own weights."""
         trainable = [v.value for v in part.trainable_variables]
         non_trainable = [v.value for v in part.non_trainable_variables]
+        return lambda batch: self._run(trainable, non_trainable, batch)
+
+    def _run(self, trainable, non_trainable, batch):
         concrete = self._concrete.get(batch.shape)
         if concrete is None:
             spec = self._tf.TensorSpec(batch.shape, self._tf.float32)
@@ -260,10 +264,10 @@ def predict_function(key, part_name, part):
             while len(_predictors) > MAX_PREDICTORS:
                 _predictors.popitem(last=False)
     if predictor is not None and predictor.matches(part):
-        return lambda batch: predictor(part, batch)
+        return predictor.bind(part)
+    return lambda batch: _as_list(part.predict_on_batch(batch))
 
-    def keras_predict(batch):
-        outputs = part.predict_on_batch(batch)
-        return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
 
-    return keras_predict
+def _as_list(outputs):
+    """A model's outputs as a list, one array per output."""
+    return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]

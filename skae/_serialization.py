@@ -13,7 +13,7 @@ import warnings
 
 import keras
 
-from .exceptions import InconsistentVersionWarning, external_stacklevel
+from .exceptions import InconsistentVersionWarning, _external_stacklevel
 
 _FILE_NAME = "model.keras"
 
@@ -72,7 +72,7 @@ def unpickle_state(state, estimator_name, version):
             f"This {estimator_name} was pickled with skae {pickled_version} and is "
             f"loaded with skae {version}; its behaviour may differ. Refit it to be safe.",
             InconsistentVersionWarning,
-            stacklevel=external_stacklevel(),
+            stacklevel=_external_stacklevel(),
         )
     if "_pass_seeds" in state:  # skae 0.1 kept a generator
         state["_pass_seed"] = int(state.pop("_pass_seeds").integers(2**31 - 1))

@@ -23,7 +23,7 @@ import warnings
 import keras
 import numpy as np
 
-from .exceptions import FitInterruptedWarning, external_stacklevel
+from .exceptions import FitInterruptedWarning, _external_stacklevel
 
 #: Most training batches Keras runs per call of its compiled train function.
 MAX_STEPS_PER_EXECUTION = 32
@@ -97,7 +97,7 @@ def run_epochs(
             f"complete epoch(s) of {epochs}; the estimator keeps the weights "
             "reached so far.",
             FitInterruptedWarning,
-            stacklevel=external_stacklevel(),
+            stacklevel=_external_stacklevel(),
         )
     losses = history.history.get("loss", [])
     if losses and not np.isfinite(losses[-1]):

@@ -1,6 +1,6 @@
 """Warnings skae emits, as classes so scripts can filter or escalate them.
 
-They point at the user's line: :func:`external_stacklevel` finds the first
+They point at the user's line: ``_external_stacklevel`` finds the first
 frame outside skae, which under a :class:`~sklearn.pipeline.Pipeline` is the
 Pipeline's call.
 """
@@ -13,7 +13,7 @@ __all__ = ["FitInterruptedWarning", "InconsistentVersionWarning"]
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
-def external_stacklevel():
+def _external_stacklevel():
     """``stacklevel`` that makes a warning point at the first frame outside skae.
 
     Counted from the function that calls ``warnings.warn``. (Python 3.12's

@@ -22,6 +22,8 @@ from numbers import Real
 
 import numpy as np
 
+from ._validation import check_value_range
+
 __all__ = ["NOISES", "gaussian", "masking", "salt_and_pepper"]
 
 
@@ -42,13 +44,6 @@ def _check_share(noise_factor, name):
             f"noise_factor of {name} noise is the share of entries to corrupt and "
             f"must be in [0, 1], got {noise_factor!r}."
         )
-
-
-def _check_range(value_range, name):
-    low, high = value_range
-    if not low <= high:
-        raise ValueError(f"{name} must be (low, high) with low <= high, got {value_range!r}.")
-    return low, high
 
 
 def gaussian(X, noise_factor=0.2, *, value_range=None, random_state=None, clip_range=None):
@@ -101,7 +96,7 @@ def gaussian(X, noise_factor=0.2, *, value_range=None, random_state=None, clip_r
     noise = _rng(random_state).standard_normal(X.shape)
     X_noisy = (X + noise_factor * noise).astype(X.dtype, copy=False)
     if value_range is not None:
-        np.clip(X_noisy, *_check_range(value_range, "value_range"), out=X_noisy)
+        np.clip(X_noisy, *check_value_range(value_range, "value_range"), out=X_noisy)
     return X_noisy
 
 
@@ -139,7 +134,7 @@ def salt_and_pepper(X, noise_factor=0.2, *, value_range=None, random_state=None)
     X = _as_float(X)
     if value_range is None:
         value_range = (X.min(), X.max()) if X.size else (0.0, 1.0)
-    low, high = _check_range(value_range, "value_range")
+    low, high = check_value_range(value_range, "value_range")
     rng = _rng(random_state)
     hit = rng.random(X.shape) < noise_factor
     salt = rng.random(X.shape) < 0.5
