@@ -10,6 +10,7 @@ from ._version import __version__
 
 # Public name -> module that defines it.
 _PUBLIC = {
+    "AutoencoderOutlierDetector": "skae.outliers",
     "AutoencoderTransformer": "skae.autoencoder",
     "DenoisingAutoencoder": "skae.denoising",
     "RECONSTRUCTION_SCORERS": "skae.metrics",
@@ -18,6 +19,7 @@ _PUBLIC = {
 }
 
 __all__ = [
+    "AutoencoderOutlierDetector",
     "AutoencoderTransformer",
     "DenoisingAutoencoder",
     "RECONSTRUCTION_SCORERS",

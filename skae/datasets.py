@@ -1,11 +1,13 @@
-"""Fashion-MNIST, read from local IDX files before any download.
+"""Data for the examples and benchmarks: Fashion-MNIST, digits, ODDS.
 
 The tutorials skae follows load Fashion-MNIST through Keras, which downloads
 it. Many machines (CI runners, clusters) have no network, so
 :func:`load_fashion_mnist` first looks for the same four IDX ``.gz`` files in
 local folders, including the one Debian's ``dataset-fashion-mnist`` package
 installs. :func:`load_digit_images` gives small data of the same form from
-scikit-learn's bundled digits, for quick runs anywhere.
+scikit-learn's bundled digits, for quick runs anywhere. :func:`load_odds`
+reads an outlier-detection data set of the ODDS library from its MATLAB
+``.mat`` file, as pyod's benchmark ships them.
 """
 
 import gzip
@@ -14,10 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["FASHION_MNIST_DEBIAN_DIR", "load_digit_images", "load_fashion_mnist"]
+__all__ = ["FASHION_MNIST_DEBIAN_DIR", "ODDS_URL", "load_digit_images", "load_fashion_mnist", "load_odds"]
 
 #: Where Debian's ``dataset-fashion-mnist`` package puts the files.
 FASHION_MNIST_DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+#: Where the ODDS data sets are published.
+ODDS_URL = "http://odds.cs.stonybrook.edu"
 
 _FILES = {
     "train_images": ("train-images-idx3-ubyte.gz", 2051, (60000, 28, 28)),
@@ -170,3 +175,57 @@ def load_digit_images(*, test_size=0.25, random_state=0):
         images, digits.target, test_size=test_size, random_state=random_state, stratify=digits.target
     )
     return (X_train, y_train), (X_test, y_test)
+
+
+def load_odds(path):
+    """Read an ODDS outlier-detection data set from its ``.mat`` file.
+
+    The ODDS library (Rayana, 2016, :data:`ODDS_URL`) publishes each data set
+    as a MATLAB file holding ``X`` (samples x features) and ``y`` (1 for an
+    outlier, 0 for an inlier); pyod's benchmark ships the same files.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.mat`` file, e.g. ``"odds/glass.mat"``.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features)
+        The samples, as float64.
+    y : ndarray of shape (n_samples,)
+        1 for the outliers, 0 for the inliers, as int64.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no file at ``path``.
+    ValueError
+        If the file lacks ``X`` or ``y``, or they do not match.
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.io, tempfile, os
+    >>> from skae.datasets import load_odds
+    >>> path = os.path.join(tempfile.mkdtemp(), "tiny.mat")
+    >>> scipy.io.savemat(path, {"X": np.eye(4), "y": np.array([[0], [0], [0], [1]])})
+    >>> X, y = load_odds(path)
+    >>> X.shape, y.tolist()
+    ((4, 4), [0, 0, 0, 1])
+    """
+    import scipy.io
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No ODDS file at {path}; the data sets are at {ODDS_URL}.")
+    contents = scipy.io.loadmat(path)
+    missing = [key for key in ("X", "y") if key not in contents]
+    if missing:
+        raise ValueError(f"{path} is not an ODDS file: it has no {' or '.join(missing)}.")
+    X = np.asarray(contents["X"], dtype=np.float64)
+    y = np.asarray(contents["y"]).ravel().astype(np.int64)
+    if X.ndim != 2 or X.shape[0] != y.shape[0]:
+        raise ValueError(f"{path}: X has shape {X.shape} but y has {y.shape[0]} labels.")
+    if not np.isin(y, (0, 1)).all():
+        raise ValueError(f"{path}: y must hold 0 (inlier) and 1 (outlier) only.")
+    return X, y

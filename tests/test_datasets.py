@@ -117,3 +117,31 @@ def test_digit_images_are_small_data_in_the_same_form():
     assert set(np.unique(y_test)) == set(range(10))
     (again, _), _ = load_digit_images(test_size=0.2, random_state=1)
     np.testing.assert_array_equal(again, X_train)
+
+
+# --------------------------------------------------------------------------- #
+# load_odds
+# --------------------------------------------------------------------------- #
+def test_load_odds_reads_x_and_y(tmp_path):
+    scipy_io = pytest.importorskip("scipy.io")
+    X = np.arange(12, dtype=np.float32).reshape(4, 3)
+    scipy_io.savemat(tmp_path / "tiny.mat", {"X": X, "y": np.array([[0], [1], [0], [0]], dtype=np.uint8)})
+    X_read, y = datasets.load_odds(tmp_path / "tiny.mat")
+    assert X_read.dtype == np.float64 and y.dtype == np.int64
+    np.testing.assert_array_equal(X_read, X)
+    np.testing.assert_array_equal(y, [0, 1, 0, 0])
+
+
+def test_load_odds_names_missing_file_and_keys(tmp_path):
+    scipy_io = pytest.importorskip("scipy.io")
+    with pytest.raises(FileNotFoundError, match="odds.cs.stonybrook.edu"):
+        datasets.load_odds(tmp_path / "absent.mat")
+    scipy_io.savemat(tmp_path / "no_y.mat", {"X": np.eye(3)})
+    with pytest.raises(ValueError, match="no y"):
+        datasets.load_odds(tmp_path / "no_y.mat")
+    scipy_io.savemat(tmp_path / "short.mat", {"X": np.eye(3), "y": np.zeros((2, 1))})
+    with pytest.raises(ValueError, match="2 labels"):
+        datasets.load_odds(tmp_path / "short.mat")
+    scipy_io.savemat(tmp_path / "labels.mat", {"X": np.eye(3), "y": np.array([[0], [2], [1]])})
+    with pytest.raises(ValueError, match="0 \\(inlier\\) and 1"):
+        datasets.load_odds(tmp_path / "labels.mat")

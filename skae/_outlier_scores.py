@@ -1,0 +1,44 @@
+"""Pure functions behind the outlier detector's scores.
+
+Nothing here sees an estimator: the detector hands in arrays and gets arrays
+back. Every scale is robust (median and MAD), so the few outliers in the
+training data barely move the statistics they are judged by.
+"""
+
+import numpy as np
+
+#: 1.4826 * MAD estimates the standard deviation of normally distributed data.
+MAD_TO_STD = 1.4826
+
+
+def robust_center_scale(values, axis=0):
+    """Median and ``1.4826 * MAD`` of ``values`` along ``axis``, the scale floored.
+
+    A scale of 0 (a constant column, one sample) would divide by zero; it is
+    raised to a thousandth of the mean scale, or to float64's resolution of
+    the values when all scales are 0.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    center = np.median(values, axis=axis)
+    scale = MAD_TO_STD * np.median(np.abs(values - np.expand_dims(center, axis)), axis=axis)
+    resolution = np.finfo(np.float64).eps * max(1.0, float(np.max(np.abs(values), initial=0.0)))
+    floor = max(1e-3 * float(np.mean(scale)), resolution)
+    return center, np.maximum(scale, floor)
+
+
+def absolute_errors(model, X):
+    """``|X - model.inverse_transform(model.transform(X))|`` as 2-D float64."""
+    reconstruction = model.inverse_transform(model.transform(X))
+    reconstruction = np.asarray(reconstruction, dtype=np.float64).reshape(X.shape)
+    return np.abs(np.asarray(X, dtype=np.float64) - reconstruction)
+
+
+def kth_neighbor_distance(neighbors, codes):
+    """Distance from each row of ``codes`` to its k-th nearest reference code.
+
+    ``neighbors`` is a fitted :class:`~sklearn.neighbors.NearestNeighbors`;
+    a row is never excluded from its own reference set, so a row's distance
+    does not depend on which other rows are scored with it.
+    """
+    distances, _ = neighbors.kneighbors(np.asarray(codes, dtype=np.float64))
+    return distances[:, -1]

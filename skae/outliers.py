@@ -1,0 +1,363 @@
+"""AutoencoderOutlierDetector: outliers found by an ensemble of autoencoders."""
+
+from math import ceil, sqrt
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, OutlierMixin, clone
+from sklearn.neighbors import NearestNeighbors
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from . import _outlier_scores as scores
+from .autoencoder import AutoencoderTransformer
+
+#: Rows each default autoencoder trains on, as IsolationForest's trees do.
+DEFAULT_MAX_SAMPLES = 256
+#: Gradient steps each default autoencoder takes, whatever its data's size.
+DEFAULT_TRAINING_STEPS = 400
+#: Training rows in ``"auto"``'s threshold: robust standard deviations above the median.
+AUTO_THRESHOLD_SIGMAS = 3.0
+
+
+def default_autoencoder(n_features, n_samples):
+    """The autoencoder each ensemble member is, when no ``estimator`` is given.
+
+    Standardised features, ``ceil(sqrt(n_features))`` codes behind one ELU
+    layer of twice that, a linear output, and epochs scaled so that training
+    takes about :data:`DEFAULT_TRAINING_STEPS` steps of batches of 32.
+    """
+    latent_dim = max(1, ceil(sqrt(n_features)))
+    steps_per_epoch = ceil(n_samples / 32)
+    epochs = int(np.clip(ceil(DEFAULT_TRAINING_STEPS / steps_per_epoch), 1, DEFAULT_TRAINING_STEPS))
+    autoencoder = AutoencoderTransformer(
+        latent_dim=latent_dim, hidden_layer_sizes=(2 * latent_dim,), activation="elu",
+        output_activation=None, epochs=epochs, batch_size=32,
+    )
+    return make_pipeline(StandardScaler(), autoencoder)
+
+
+def _seed_everything(estimator, seed):
+    """Set every ``*random_state`` parameter of ``estimator`` (nested too) to ``seed``."""
+    names = [name for name in estimator.get_params(deep=True) if name.endswith("random_state")]
+    if names:
+        estimator.set_params(**dict.fromkeys(names, seed))
+    return estimator
+
+
+class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
+    """Outlier detection with an ensemble of autoencoders.
+
+    Each of ``n_estimators`` autoencoders learns to reconstruct a random
+    subsample of the training rows, as each tree of an
+    :class:`~sklearn.ensemble.IsolationForest` sees one. A row is unusual
+    when the autoencoders reconstruct it badly, or when its codes lie far
+    from the codes of the rows they were trained on. For each autoencoder
+    the two are measured on the training rows' scale:
+
+    * reconstruction: each feature's absolute error, in robust standard
+      deviations (median and MAD) of that feature's errors on the training
+      rows; the row's mean of these;
+    * codes: the distance from the row's codes to the ``n_neighbors``-th
+      nearest code of the autoencoder's training subsample.
+
+    Each of the two is again put in robust standard deviations of its values
+    over the training rows, the two are added, and the sum is averaged over
+    the ensemble. :meth:`score_samples` is the negative of that mean: higher
+    is more normal, as in scikit-learn's detectors.
+
+    Read more in the :doc:`/outliers` user guide, which gives the benchmark
+    behind each default.
+
+    Parameters
+    ----------
+    estimator : estimator or None, default=None
+        The reconstruction model: anything with ``fit``, ``transform`` and
+        ``inverse_transform``, such as :class:`AutoencoderTransformer`,
+        :class:`DenoisingAutoencoder`, :class:`~sklearn.decomposition.PCA` or
+        a :class:`~sklearn.pipeline.Pipeline` ending in one. It is cloned for
+        each member, and every ``random_state`` in it is set from this
+        detector's. ``None`` builds, from the shape of the data, a
+        :class:`~sklearn.preprocessing.StandardScaler` before an
+        :class:`AutoencoderTransformer` with ``ceil(sqrt(n_features))``
+        codes behind one ELU layer of twice that, a linear output and about
+        400 steps of training (see :func:`default_autoencoder`).
+    n_estimators : int, default=10
+        Number of autoencoders in the ensemble.
+    max_samples : "auto", int or float, default="auto"
+        Rows each autoencoder trains on, drawn without replacement: an int
+        is a number of rows, a float in (0, 1] a share of them, ``"auto"``
+        is ``min(256, n_samples)``. Small subsamples keep the few outliers
+        in the training data from being learnt, and keep fitting fast.
+    n_neighbors : int, default=5
+        Which nearest training code measures the distance in code space.
+    contamination : "auto" or float, default="auto"
+        Expected share of outliers in the training data, which sets
+        ``offset_``. With a float in (0, 0.5], ``offset_`` is that
+        percentile of :meth:`score_samples` on the training rows, so that
+        share of them is flagged. ``"auto"`` flags rows whose outlier score
+        lies more than 3 robust standard deviations (``1.4826 * MAD``)
+        above its median on the training rows: reconstruction errors have
+        no natural threshold, and this is the three-sigma rule made
+        insensitive to the outliers it looks for.
+    random_state : int, RandomState instance or None, default=None
+        Draws the subsamples and seeds each member. An int makes ``fit``
+        reproducible, bit for bit.
+
+    Attributes
+    ----------
+    estimators_ : list of estimators
+        The fitted reconstruction models, one per member.
+    estimators_samples_ : list of ndarray of int
+        The training rows each member was fitted on.
+    max_samples_ : int
+        The number of rows each member was fitted on.
+    offset_ : float
+        ``decision_function(X) = score_samples(X) - offset_``; rows with a
+        negative decision are outliers.
+    error_center_ : ndarray of shape (n_estimators, n_features)
+        Median absolute reconstruction error of each feature on the training
+        rows, per member.
+    error_scale_ : ndarray of shape (n_estimators, n_features)
+        ``1.4826 * MAD`` of those errors (floored above 0), per member.
+    part_center_ : ndarray of shape (n_estimators, 2)
+        Median over the training rows of each member's two scores,
+        reconstruction then codes.
+    part_scale_ : ndarray of shape (n_estimators, 2)
+        ``1.4826 * MAD`` of those scores (floored above 0).
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during ``fit``, when ``X`` had string
+        column names.
+
+    See Also
+    --------
+    sklearn.ensemble.IsolationForest : Outliers isolated by random trees.
+    sklearn.neighbors.LocalOutlierFactor : Outliers by local density.
+    AutoencoderTransformer : The reconstruction model used by default.
+
+    Notes
+    -----
+    A row's scores depend only on the row and the fitted detector, never on
+    the other rows scored with it. The ensemble holds ``n_estimators``
+    Keras models; the detector pickles, clones and refits like any
+    scikit-learn estimator, and a failed ``fit`` leaves it as it was.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skae import AutoencoderOutlierDetector
+    >>> rng = np.random.RandomState(0)
+    >>> X = np.vstack([rng.normal(size=(200, 4)), rng.uniform(-6, 6, size=(10, 4))])
+    >>> detector = AutoencoderOutlierDetector(n_estimators=3, random_state=0).fit(X)
+    >>> labels = detector.predict(X)
+    >>> bool((labels[-10:] == -1).mean() > (labels[:200] == -1).mean())
+    True
+    >>> detector.feature_scores(X[-2:]).shape
+    (2, 4)
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "transform", "inverse_transform"]), None],
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        "max_samples": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="right"),
+        ],
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        n_estimators=10,
+        max_samples="auto",
+        n_neighbors=5,
+        contamination="auto",
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.n_estimators = n_estimators
+        self.max_samples = max_samples
+        self.n_neighbors = n_neighbors
+        self.contamination = contamination
+        self.random_state = random_state
+
+    def _n_rows_per_member(self, n_samples):
+        if self.max_samples == "auto":
+            return min(DEFAULT_MAX_SAMPLES, n_samples)
+        if isinstance(self.max_samples, Integral):
+            if self.max_samples > n_samples:
+                raise ValueError(
+                    f"max_samples={self.max_samples} is more than the {n_samples} "
+                    "training samples; pass at most that, a float share, or 'auto'."
+                )
+            return int(self.max_samples)
+        return max(1, int(self.max_samples * n_samples))
+
+    def fit(self, X, y=None):
+        """Fit the ensemble on ``X`` and set the threshold ``offset_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows, which may contain some outliers.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : AutoencoderOutlierDetector
+            The fitted detector.
+        """
+        saved_state = dict(self.__dict__)
+        try:
+            self._validate_params()
+            X = validate_data(self, X, dtype=[np.float64, np.float32])
+            self._fit_members(X)
+            self._fit_scales(X)
+            self._set_offset(X)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved_state)
+            raise
+        return self
+
+    def _fit_members(self, X):
+        n_samples, n_features = X.shape
+        self.max_samples_ = self._n_rows_per_member(n_samples)
+        rng = check_random_state(self.random_state)
+        self.estimators_, self.estimators_samples_, self._code_neighbors = [], [], []
+        for _ in range(self.n_estimators):
+            rows = np.sort(rng.choice(n_samples, self.max_samples_, replace=False))
+            template = self.estimator
+            if template is None:
+                template = default_autoencoder(n_features, self.max_samples_)
+            member = _seed_everything(clone(template), int(rng.randint(np.iinfo(np.int32).max)))
+            member.fit(X[rows])
+            codes = np.asarray(member.transform(X[rows]), dtype=np.float64).reshape(len(rows), -1)
+            neighbors = NearestNeighbors(n_neighbors=min(self.n_neighbors, len(rows))).fit(codes)
+            self.estimators_.append(member)
+            self.estimators_samples_.append(rows)
+            self._code_neighbors.append(neighbors)
+
+    def _fit_scales(self, X):
+        centers, scales, parts = [], [], []
+        for member, neighbors in zip(self.estimators_, self._code_neighbors):
+            errors = scores.absolute_errors(member, X)
+            center, scale = scores.robust_center_scale(errors)
+            centers.append(center)
+            scales.append(scale)
+            parts.append(self._member_parts(member, neighbors, errors, center, scale, X))
+        self.error_center_, self.error_scale_ = np.array(centers), np.array(scales)
+        part_stats = [scores.robust_center_scale(member_parts) for member_parts in parts]
+        self.part_center_ = np.array([center for center, _ in part_stats])
+        self.part_scale_ = np.array([scale for _, scale in part_stats])
+
+    @staticmethod
+    def _member_parts(member, neighbors, errors, center, scale, X):
+        """One member's two raw scores per row: ``(n_samples, 2)``."""
+        reconstruction = np.mean((errors - center) / scale, axis=1)
+        codes = np.asarray(member.transform(X), dtype=np.float64).reshape(len(X), -1)
+        return np.column_stack([reconstruction, scores.kth_neighbor_distance(neighbors, codes)])
+
+    def _set_offset(self, X):
+        training_scores = self._score_samples(X)
+        if self.contamination == "auto":
+            center, scale = scores.robust_center_scale(-training_scores)
+            self.offset_ = float(-(center + AUTO_THRESHOLD_SIGMAS * scale))
+        else:
+            self.offset_ = float(np.percentile(training_scores, 100.0 * self.contamination))
+
+    def _score_samples(self, X):
+        total = np.zeros(X.shape[0])
+        for index, (member, neighbors) in enumerate(zip(self.estimators_, self._code_neighbors)):
+            errors = scores.absolute_errors(member, X)
+            parts = self._member_parts(
+                member, neighbors, errors, self.error_center_[index], self.error_scale_[index], X
+            )
+            total += np.sum((parts - self.part_center_[index]) / self.part_scale_[index], axis=1)
+        return -total / len(self.estimators_)
+
+    def _validate(self, X):
+        check_is_fitted(self)
+        return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+
+    def score_samples(self, X):
+        """Normality of each row: the negative outlier score (higher is more normal).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            Minus the ensemble's mean, over members, of the reconstruction
+            and code-distance scores in robust standard deviations.
+        """
+        return self._score_samples(self._validate(X))
+
+    def decision_function(self, X):
+        """``score_samples(X) - offset_``: negative for outliers.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples,)
+            Negative for outliers, positive for inliers, 0 at the threshold.
+        """
+        return self.score_samples(X) - self.offset_
+
+    def predict(self, X):
+        """Label each row: +1 for an inlier, -1 for an outlier.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to label.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            +1 where :meth:`decision_function` is at least 0, else -1.
+        """
+        return np.where(self.decision_function(X) < 0, -1, 1)
+
+    def feature_scores(self, X):
+        """Each feature's part in the reconstruction score of each row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to explain.
+
+        Returns
+        -------
+        feature_scores : ndarray of shape (n_samples, n_features)
+            The absolute reconstruction error of each feature, in robust
+            standard deviations of that feature's errors on the training
+            rows, averaged over the ensemble. About 0 for a typical error;
+            large where a row is reconstructed unusually badly. Their row
+            mean is what the reconstruction part of the outlier score grows
+            with; the code-distance part has no per-feature share.
+        """
+        X = self._validate(X)
+        total = np.zeros(X.shape, dtype=np.float64)
+        for index, member in enumerate(self.estimators_):
+            errors = scores.absolute_errors(member, X)
+            total += (errors - self.error_center_[index]) / self.error_scale_[index]
+        return total / len(self.estimators_)
