@@ -16,6 +16,11 @@ folder run the same modules.
 ``scale_out``      parallel and Dask-cluster search, a multi-device fit
 ``quality``        test error and code accuracy on Fashion-MNIST against PCA
 ``seed_denoiser``  the denoising tutorial replicated, against raw Keras
+``one_class``      one-class Fashion-MNIST outliers, against IsolationForest,
+                   OneClassSVM and PCA
+``outliers``       the ODDS outlier benchmark with pyod's protocol, against
+                   scikit-learn's detectors and pyod's published figures;
+                   only with ``--data DIR`` (the ``.mat`` files)
 =================  =========================================================
 """
 
@@ -29,22 +34,35 @@ from ._common import DEFAULT_OUTPUT
 #: Benchmarks in the order ``skae bench`` runs them.
 BENCHMARKS = (
     "fit_overhead", "prediction", "memory", "many_fits", "out_of_core", "scale_out", "quality", "seed_denoiser",
+    "one_class", "outliers",
 )
+#: Benchmarks that read data skae cannot ship, from ``--data DIR``.
+NEEDS_DATA = frozenset({"outliers"})
 
 
-def run_suite(names=BENCHMARKS, *, quick=False, output=DEFAULT_OUTPUT):
+def default_names(data=None):
+    """What ``skae bench`` runs when no name is given: all, those needing data only with it."""
+    return tuple(name for name in BENCHMARKS if data is not None or name not in NEEDS_DATA)
+
+
+def run_suite(names=None, *, quick=False, output=DEFAULT_OUTPUT, data=None):
     """Run benchmarks one after the other, each in a fresh Python process.
 
     A fresh process per benchmark keeps one benchmark's TensorFlow state and
     memory out of the next one's numbers. Output goes straight to the
-    terminal. Returns the names of the benchmarks that failed.
+    terminal. ``names=None`` runs :func:`default_names`; ``data`` is passed
+    as ``--data`` to the benchmarks that read it. Returns the names of the
+    benchmarks that failed.
     """
+    names = default_names(data) if names is None else names
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}
     failed = []
     for name in names:
         command = [sys.executable, "-m", f"{__name__}.{name}", "--output", str(output)]
         if quick:
             command.append("--quick")
+        if data is not None and name in NEEDS_DATA:
+            command += ["--data", str(data)]
         print(f"\n== {name} ==", flush=True)
         start = time.perf_counter()
         completed = subprocess.run(command, env=environment)

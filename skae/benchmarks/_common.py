@@ -15,8 +15,12 @@ from pathlib import Path
 DEFAULT_OUTPUT = "benchmark-results"
 
 
-def parse_args(description, argv=None):
-    """Parse the options every benchmark takes: ``--quick`` and ``--output``."""
+def parse_args(description, argv=None, *, data=False):
+    """Parse the options every benchmark takes: ``--quick`` and ``--output``.
+
+    With ``data``, also ``--data DIR``: the folder of data the benchmark
+    reads but skae cannot ship (``None`` when not given).
+    """
     parser = argparse.ArgumentParser(
         description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -24,6 +28,8 @@ def parse_args(description, argv=None):
     parser.add_argument(
         "--quick", action="store_true", help="less data and fewer repeats, for a run of minutes"
     )
+    if data:
+        parser.add_argument("--data", default=None, help="folder of the data files")
     return parser.parse_args(argv)
 
 
