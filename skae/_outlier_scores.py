@@ -14,15 +14,17 @@ MAD_TO_STD = 1.4826
 def robust_center_scale(values, axis=0):
     """Median and ``1.4826 * MAD`` of ``values`` along ``axis``, the scale floored.
 
-    A scale of 0 (a constant column, one sample) would divide by zero; it is
-    raised to a thousandth of the mean scale, or to float64's resolution of
-    the values when all scales are 0.
+    Each scale is raised to at least a tenth of the mean scale: a column
+    that hardly varies on the training rows (a border pixel that is always
+    blank) would otherwise turn any later deviation into a score in the
+    thousands that drowns every other column. When all scales are 0 (one
+    sample), the floor is float64's resolution of the values.
     """
     values = np.asarray(values, dtype=np.float64)
     center = np.median(values, axis=axis)
     scale = MAD_TO_STD * np.median(np.abs(values - np.expand_dims(center, axis)), axis=axis)
     resolution = np.finfo(np.float64).eps * max(1.0, float(np.max(np.abs(values), initial=0.0)))
-    floor = max(1e-3 * float(np.mean(scale)), resolution)
+    floor = max(0.1 * float(np.mean(scale)), resolution)
     return center, np.maximum(scale, floor)
 
 

@@ -147,15 +147,16 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
         Median absolute reconstruction error of each feature on the training
         rows, per member.
     error_scale_ : ndarray of shape (n_estimators, n_features)
-        ``1.4826 * MAD`` of those errors (floored above 0), per member.
+        ``1.4826 * MAD`` of those errors, at least a tenth of their mean
+        over the features, per member.
     part_center_ : ndarray of shape (n_estimators, 2)
         Median over the training rows of each member's two scores,
         reconstruction then codes.
     part_scale_ : ndarray of shape (n_estimators, 2)
-        ``1.4826 * MAD`` of those scores (floored above 0).
+        ``1.4826 * MAD`` of those scores (floored above 0 as the errors' are).
     n_features_in_ : int
         Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of the features seen during ``fit``, when ``X`` had string
         column names.
 

@@ -8,7 +8,9 @@ here only, so the rest of skae does not need it.
 * :class:`ReconstructionDisplay`: originals over reconstructions;
 * :class:`DenoisingDisplay`: noisy, denoised and original images;
 * :class:`LossCurveDisplay`: training and validation loss per epoch;
-* :class:`LatentSpaceDisplay`: the codes in 2-D, coloured by label.
+* :class:`LatentSpaceDisplay`: the codes in 2-D, coloured by label;
+* :class:`OutlierDisplay`: why a detector flagged rows, feature by feature
+  (defined in ``skae/_outlier_plotting.py``, re-exported here).
 """
 
 import math
@@ -16,7 +18,9 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["DenoisingDisplay", "LatentSpaceDisplay", "LossCurveDisplay", "ReconstructionDisplay"]
+__all__ = [
+    "DenoisingDisplay", "LatentSpaceDisplay", "LossCurveDisplay", "OutlierDisplay", "ReconstructionDisplay",
+]
 
 
 def _image_shape(estimator, X, image_shape):
@@ -398,3 +402,9 @@ class LatentSpaceDisplay:
         ax.set_ylabel("code 2")
         self.ax_, self.figure_ = ax, ax.figure
         return self
+
+
+# Defined apart to keep this module small.
+from ._outlier_plotting import OutlierDisplay  # noqa: E402
+
+OutlierDisplay.__module__ = __name__  # documented, doctested and pickled as skae.plotting's

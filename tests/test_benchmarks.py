@@ -14,7 +14,8 @@ import pytest
 
 import skae.datasets
 from skae.benchmarks import (
-    BENCHMARKS, fit_overhead, many_fits, memory, out_of_core, prediction, quality, scale_out, seed_denoiser,
+    BENCHMARKS, default_names, fit_overhead, many_fits, memory, out_of_core, outliers, prediction, quality,
+    scale_out, seed_denoiser,
 )
 from skae.benchmarks._common import MemorySampler, format_table, median_seconds, report
 from skae.cli import main
@@ -192,7 +193,13 @@ def test_skae_bench_runs_the_named_benchmarks_in_fresh_processes(monkeypatch, tm
     ]
     commands.clear()
     assert main(["bench"]) == 0
-    assert [command[2] for command in commands] == [f"skae.benchmarks.{name}" for name in BENCHMARKS]
+    assert [command[2] for command in commands] == [
+        f"skae.benchmarks.{name}" for name in BENCHMARKS if name != "outliers"
+    ]
+    commands.clear()
+    assert main(["bench", "--data", "odds"]) == 0
+    assert commands[-1][2:] == ["skae.benchmarks.outliers", "--output", "benchmark-results", "--data", "odds"]
+    assert default_names("odds") == BENCHMARKS
 
 
 def test_skae_bench_reports_a_failed_benchmark(monkeypatch, capsys):
@@ -208,3 +215,45 @@ def test_skae_bench_rejects_unknown_names(capsys):
     with pytest.raises(SystemExit):
         main(["bench", "speed"])
     assert "unknown benchmark 'speed'" in capsys.readouterr().err
+
+
+def write_odds_files(folder, names):
+    """Tiny ODDS-like files: 120 Gaussian inliers and 12 shifted outliers each."""
+    import scipy.io
+
+    rng = np.random.default_rng(0)
+    for name in names:
+        X = np.vstack([rng.normal(size=(120, 4)), rng.normal(4.0, 1.0, size=(12, 4))])
+        scipy.io.savemat(folder / f"{name}.mat", {"X": X, "y": np.r_[np.zeros(120), np.ones(12)][:, None]})
+    (folder / "pyod_published_roc_auc.csv").write_text("Data,IForest,DIF,AutoEncoder\nglass,0.75,0.83,0.67\n")
+
+
+def test_outliers_follows_pyods_protocol_on_made_up_files(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(outliers, "QUICK_DATA_SETS", ("glass", "lympho"))
+    monkeypatch.setattr(outliers, "DETECTOR_SETTINGS", {"skae": {"n_estimators": 2}})
+    write_odds_files(tmp_path, ("glass", "lympho"))
+    assert outliers.main(["--quick", "--data", str(tmp_path), "--output", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    rows = json.loads((tmp_path / "outliers.json").read_text())["rows"]
+    assert [row["data set"] for row in rows] == ["glass", "lympho", "mean"]
+    assert rows[0]["n_train"] == 79 and rows[0]["pyod IF"] == 0.75 and rows[1]["pyod IF"] is None
+    assert rows[0]["IsolationForest AUC"] > 0.9  # the outliers are far off: labels and split line up
+    for method in outliers.METHODS:
+        assert 0 <= rows[0][f"{method} AUC"] <= 1
+        assert rows[2][f"{method} AUC"] == pytest.approx((rows[0][f"{method} AUC"] + rows[1][f"{method} AUC"]) / 2)
+    assert "mean ROC-AUC: skae" in printed and "largest shortfall" in printed
+
+
+def test_outliers_split_is_pyods(tmp_path):
+    X, y = np.arange(40.0).reshape(20, 2), np.r_[np.zeros(18), np.ones(2)]
+    X_train, X_test, _, _ = outliers.split(X, y, 0)
+    assert X_train.shape == (12, 2) and X_test.shape == (8, 2)
+    np.testing.assert_allclose(X_train.mean(axis=0), 0, atol=1e-12)
+    assert outliers.precision_at_n(np.array([0, 1, 1, 0]), np.array([0.1, 0.9, 0.2, 0.5])) == 0.5
+
+
+def test_outliers_without_data_says_where_to_get_it(tmp_path, capsys):
+    assert outliers.main(["--output", str(tmp_path)]) == 0
+    assert "odds.cs.stonybrook.edu" in capsys.readouterr().out
+    assert outliers.main(["--data", str(tmp_path), "--output", str(tmp_path)]) == 2
+    assert "lacks arrhythmia.mat" in capsys.readouterr().err

@@ -6,15 +6,18 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 
 from conftest import SMALL  # noqa: E402
-from skae import AutoencoderTransformer, DenoisingAutoencoder  # noqa: E402
+from skae import AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder  # noqa: E402
 from skae.plotting import (  # noqa: E402
     DenoisingDisplay,
     LatentSpaceDisplay,
     LossCurveDisplay,
+    OutlierDisplay,
     ReconstructionDisplay,
 )
 
@@ -99,3 +102,94 @@ def test_latent_space_projects_to_two_dimensions(digits):
     np.testing.assert_array_equal(display.scatter_.get_array(), labels)
     one_code = AutoencoderTransformer(latent_dim=1, **SMALL).fit(digits)
     assert LatentSpaceDisplay.from_estimator(one_code, digits).scatter_.get_offsets().shape == (len(digits), 2)
+
+
+@pytest.fixture(scope="module")
+def digit_rows():
+    """300 digits, flat, and the detector fitted on them (do not mutate)."""
+    X = load_digits().data[:300] / 16.0
+    return X, AutoencoderOutlierDetector(n_estimators=2, random_state=0).fit(X)
+
+
+@pytest.fixture(scope="module")
+def table():
+    """A 5-column DataFrame whose last rows are far out in column ``c``, and its detector."""
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame(rng.normal(size=(300, 5)), columns=list("abcde"))
+    frame.loc[295:, "c"] += 12
+    return frame, AutoencoderOutlierDetector(n_estimators=2, random_state=0).fit(frame)
+
+
+def test_outlier_images_are_the_most_outlying_rows(digit_rows):
+    X, detector = digit_rows
+    display = OutlierDisplay.from_estimator(detector, X, n_images=4)
+    scores = detector.score_samples(X)
+    np.testing.assert_array_equal(display.rows, np.argsort(scores)[:4])
+    np.testing.assert_allclose(display.outlier_scores, -np.sort(scores)[:4])
+    assert display.axes_.shape == (2, 4) and display.ax_ is None
+    assert all(len(ax.get_images()) == 1 for ax in display.axes_.ravel())
+    # Each map is that row's feature scores, on one shared colour scale with a colorbar.
+    maps = [ax.get_images()[0] for ax in display.axes_[1]]
+    np.testing.assert_allclose(maps[0].get_array(), detector.feature_scores(X[display.rows[:1]]).reshape(8, 8))
+    assert len({id(image.norm) for image in maps}) == 1 and display.colorbar_.mappable is maps[-1]
+    flags = detector.predict(X[display.rows]) == -1
+    for ax, row, score, flag in zip(display.axes_[0], display.rows, display.outlier_scores, flags):
+        assert ax.get_title() == f"row {row}\noutlier score {score:.1f}\n{'outlier' if flag else 'inlier'}"
+
+
+def test_outlier_images_of_given_rows_and_shape(digit_rows):
+    X, detector = digit_rows
+    display = OutlierDisplay.from_estimator(detector, X, rows=[5, 0, -1], image_shape=(4, 16))
+    assert list(display.rows) == [5, 0, 299] and display.axes_.shape == (2, 3)
+    assert display.axes_[0, 1].get_images()[0].get_array().shape == (4, 16)
+    figure, axes = plt.subplots(2, 1)
+    drawn = OutlierDisplay.from_estimator(detector, X, rows=7, ax=axes, scale="linear", vmax=5.0)
+    assert drawn.figure_ is figure and drawn.colorbar_.norm.vmax == 5.0
+
+
+def test_outlier_bars_of_the_most_outlying_row(table):
+    frame, detector = table
+    display = OutlierDisplay.from_estimator(detector, frame)
+    row = int(np.argmin(detector.score_samples(frame)))
+    assert display.rows[0] == row and display.axes_ is None and display.colorbar_ is None
+    scores = detector.feature_scores(frame.iloc[[row]])[0]
+    order = np.argsort(-scores)[::-1]  # barh draws bottom up: the largest score on top
+    assert [label.get_text() for label in display.ax_.get_yticklabels()] == list(frame.columns[order])
+    np.testing.assert_allclose([bar.get_width() for bar in display.bars_], scores[order])
+    assert display.ax_.get_title().startswith(f"row {row}, outlier score ")
+    # The planted rows are the most outlying, and on average column c, where
+    # they were put, leads their feature scores (an autoencoder spreads part
+    # of an error over other columns, so not in every row).
+    assert set(np.argsort(detector.score_samples(frame))[:5]) == set(range(295, 300))
+    assert frame.columns[np.argmax(detector.feature_scores(frame.iloc[295:]).mean(axis=0))] == "c"
+
+
+def test_outlier_bars_keep_the_top_features_of_the_chosen_row(table):
+    frame, detector = table
+    display = OutlierDisplay.from_estimator(detector, frame, rows=[3, 297], max_features=2)
+    assert display.ax_.get_title().startswith("row 3,") and len(display.bars_) == 2
+    display.plot(row=1, max_features=3)
+    assert display.ax_.get_title().startswith("row 297,") and len(display.bars_) == 3
+
+
+def test_outlier_display_kind_overrides_the_guess(digit_rows, table):
+    X, detector = digit_rows
+    bars = OutlierDisplay.from_estimator(detector, X, kind="tabular")
+    assert bars.image_shape is None and len(bars.bars_) == 10
+    assert all(label.get_text().startswith("x") for label in bars.ax_.get_yticklabels())
+    frame, frame_detector = table
+    images = OutlierDisplay.from_estimator(frame_detector, frame, n_images=2, kind="images", image_shape=(1, 5))
+    assert images.axes_.shape == (2, 2)
+    with pytest.raises(ValueError, match="pass image_shape"):
+        OutlierDisplay.from_estimator(frame_detector, frame, kind="images")
+
+
+def test_outlier_display_refuses_bad_rows_and_non_detectors(digit_rows):
+    X, detector = digit_rows
+    for rows in ([300], [-301], [1.5], []):
+        with pytest.raises(ValueError, match="rows must be integer indices of the 300 rows"):
+            OutlierDisplay.from_estimator(detector, X, rows=rows)
+    with pytest.raises(TypeError, match="needs a fitted outlier detector.*PCA has no predict, feature_scores"):
+        OutlierDisplay.from_estimator(PCA(4).fit(X), X)
+    with pytest.raises(ValueError, match="kind must be"):
+        OutlierDisplay.from_estimator(detector, X, kind="pictures")
