@@ -17,6 +17,8 @@ from .autoencoder import AutoencoderTransformer
 DEFAULT_MAX_SAMPLES = 256
 #: Gradient steps each default autoencoder takes, whatever its data's size.
 DEFAULT_TRAINING_STEPS = 400
+#: Units of the default autoencoder's hidden layer per code.
+HIDDEN_PER_CODE = 4
 #: ``"auto"`` flags scores above ``Q3 + AUTO_FENCE * (Q3 - Q1)`` of the training scores.
 AUTO_FENCE = 3.0
 
@@ -24,7 +26,7 @@ AUTO_FENCE = 3.0
 def default_autoencoder(n_features, n_samples):
     """The autoencoder each ensemble member is, when no ``estimator`` is given.
 
-    ``ceil(sqrt(n_features))`` codes behind one ELU layer of twice that, a
+    ``ceil(sqrt(n_features))`` codes behind one ELU layer of four times that, a
     linear output, and epochs scaled so that training takes about
     :data:`DEFAULT_TRAINING_STEPS` steps of batches of 32 on ``n_samples``
     rows. It sees the features as they are: standardised tabular features
@@ -49,13 +51,13 @@ def default_autoencoder(n_features, n_samples):
     >>> from skae.outliers import default_autoencoder
     >>> autoencoder = default_autoencoder(n_features=64, n_samples=256)
     >>> autoencoder.latent_dim, autoencoder.hidden_layer_sizes, autoencoder.epochs
-    (8, (16,), 50)
+    (8, (32,), 50)
     """
     latent_dim = max(1, ceil(sqrt(n_features)))
     steps_per_epoch = ceil(n_samples / 32)
     epochs = int(np.clip(ceil(DEFAULT_TRAINING_STEPS / steps_per_epoch), 1, DEFAULT_TRAINING_STEPS))
     return AutoencoderTransformer(
-        latent_dim=latent_dim, hidden_layer_sizes=(2 * latent_dim,), activation="elu",
+        latent_dim=latent_dim, hidden_layer_sizes=(HIDDEN_PER_CODE * latent_dim,), activation="elu",
         output_activation=None, epochs=epochs, batch_size=32,
     )
 
@@ -102,7 +104,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
         each member, and every ``random_state`` in it is set from this
         detector's. ``None`` builds, from the shape of the data, an
         :class:`AutoencoderTransformer` with ``ceil(sqrt(n_features))``
-        codes behind one ELU layer of twice that, a linear output and about
+        codes behind one ELU layer of four times that, a linear output and about
         400 steps of training (see :func:`default_autoencoder`). It takes
         the features as they are, so put features measured in different
         units on one scale first, e.g. with a

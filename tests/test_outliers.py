@@ -102,7 +102,7 @@ def test_members_train_on_distinct_subsamples_with_distinct_seeds(planted, fitte
 def test_default_autoencoder_is_sized_from_the_data():
     autoencoder = default_autoencoder(n_features=64, n_samples=256)
     assert isinstance(autoencoder, AutoencoderTransformer) and autoencoder.random_state is None
-    assert autoencoder.latent_dim == 8 and autoencoder.hidden_layer_sizes == (16,)
+    assert autoencoder.latent_dim == 8 and autoencoder.hidden_layer_sizes == (32,)
     assert autoencoder.output_activation is None
     assert autoencoder.epochs * (256 // autoencoder.batch_size) == DEFAULT_TRAINING_STEPS
     assert default_autoencoder(n_features=1, n_samples=5).latent_dim == 1
