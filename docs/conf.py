@@ -40,7 +40,8 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
 }
 
-exclude_patterns = ["_build"]
+# Tables the guides include, not pages of their own.
+exclude_patterns = ["_build", "_*_table.rst"]
 html_theme = "pydata_sphinx_theme"
 html_title = f"skae {version}"
 html_theme_options = {"navigation_with_keys": False}

@@ -13,7 +13,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skae import AutoencoderOutlierDetector, AutoencoderTransformer
+from skae import AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder
 from skae.outliers import DEFAULT_MAX_SAMPLES, DEFAULT_TRAINING_STEPS, default_autoencoder
 
 N_INLIERS, N_OUTLIERS = 300, 15
@@ -122,6 +122,14 @@ def test_any_reconstruction_model_works(planted):
     ).fit(X)
     assert all(member[-1].random_state is not None for member in detector.estimators_)
     assert roc_auc_score(is_outlier, -detector.score_samples(X)) > 0.95
+
+
+def test_a_denoising_autoencoder_as_the_reconstruction_model(planted):
+    X, is_outlier = planted
+    denoiser = DenoisingAutoencoder(2, output_activation=None, noise="masking", clip=None, epochs=20)
+    detector = AutoencoderOutlierDetector(denoiser, n_estimators=2, random_state=0).fit(X)
+    assert all(isinstance(member, DenoisingAutoencoder) for member in detector.estimators_)
+    assert roc_auc_score(is_outlier, -detector.score_samples(X)) > 0.9
 
 
 def test_pickle_round_trip_scores_the_same(planted, fitted):
