@@ -28,11 +28,16 @@ def robust_center_scale(values, axis=0):
     return center, np.maximum(scale, floor)
 
 
-def absolute_errors(model, X):
-    """``|X - model.inverse_transform(model.transform(X))|`` as 2-D float64."""
-    reconstruction = model.inverse_transform(model.transform(X))
-    reconstruction = np.asarray(reconstruction, dtype=np.float64).reshape(X.shape)
-    return np.abs(np.asarray(X, dtype=np.float64) - reconstruction)
+def codes_and_errors(model, X):
+    """``model``'s codes of ``X`` and its absolute reconstruction errors, both 2-D float64.
+
+    The errors are ``|X - model.inverse_transform(codes)|``; the encoder runs
+    once for both.
+    """
+    codes = model.transform(X)
+    reconstruction = np.asarray(model.inverse_transform(codes), dtype=np.float64).reshape(X.shape)
+    codes = np.asarray(codes, dtype=np.float64).reshape(X.shape[0], -1)
+    return codes, np.abs(np.asarray(X, dtype=np.float64) - reconstruction)
 
 
 def kth_neighbor_distance(neighbors, codes):

@@ -251,8 +251,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
             self._validate_params()
             X = validate_data(self, X, dtype=[np.float64, np.float32])
             self._fit_members(X)
-            self._fit_scales(X)
-            self._set_offset(X)
+            self._set_offset(self._fit_scales(X))
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(saved_state)
@@ -278,27 +277,34 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
             self._code_neighbors.append(neighbors)
 
     def _fit_scales(self, X):
+        """Fit the robust scales on the training rows; return their ``score_samples``."""
         centers, scales, parts = [], [], []
         for member, neighbors in zip(self.estimators_, self._code_neighbors):
-            errors = scores.absolute_errors(member, X)
+            codes, errors = scores.codes_and_errors(member, X)
             center, scale = scores.robust_center_scale(errors)
             centers.append(center)
             scales.append(scale)
-            parts.append(self._member_parts(member, neighbors, errors, center, scale, X))
+            parts.append(self._member_parts(neighbors, codes, errors, center, scale))
         self.error_center_, self.error_scale_ = np.array(centers), np.array(scales)
         part_stats = [scores.robust_center_scale(member_parts) for member_parts in parts]
         self.part_center_ = np.array([center for center, _ in part_stats])
         self.part_scale_ = np.array([scale for _, scale in part_stats])
+        return self._combine(parts)
 
     @staticmethod
-    def _member_parts(member, neighbors, errors, center, scale, X):
+    def _member_parts(neighbors, codes, errors, center, scale):
         """One member's two raw scores per row: ``(n_samples, 2)``."""
         reconstruction = np.mean((errors - center) / scale, axis=1)
-        codes = np.asarray(member.transform(X), dtype=np.float64).reshape(len(X), -1)
         return np.column_stack([reconstruction, scores.kth_neighbor_distance(neighbors, codes)])
 
-    def _set_offset(self, X):
-        training_scores = self._score_samples(X)
+    def _combine(self, parts):
+        """``score_samples`` from each member's raw scores: minus their scaled mean."""
+        total = np.zeros(parts[0].shape[0])
+        for member_parts, center, scale in zip(parts, self.part_center_, self.part_scale_):
+            total += np.sum((member_parts - center) / scale, axis=1)
+        return -total / len(parts)
+
+    def _set_offset(self, training_scores):
         if self.contamination == "auto":
             first, third = np.percentile(-training_scores, [25, 75])
             self.offset_ = float(-(third + AUTO_FENCE * (third - first)))
@@ -306,14 +312,13 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
             self.offset_ = float(np.percentile(training_scores, 100.0 * self.contamination))
 
     def _score_samples(self, X):
-        total = np.zeros(X.shape[0])
-        for index, (member, neighbors) in enumerate(zip(self.estimators_, self._code_neighbors)):
-            errors = scores.absolute_errors(member, X)
-            parts = self._member_parts(
-                member, neighbors, errors, self.error_center_[index], self.error_scale_[index], X
+        parts = [
+            self._member_parts(neighbors, *scores.codes_and_errors(member, X), center, scale)
+            for member, neighbors, center, scale in zip(
+                self.estimators_, self._code_neighbors, self.error_center_, self.error_scale_
             )
-            total += np.sum((parts - self.part_center_[index]) / self.part_scale_[index], axis=1)
-        return -total / len(self.estimators_)
+        ]
+        return self._combine(parts)
 
     def _validate(self, X):
         check_is_fitted(self)
@@ -385,7 +390,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
         """
         X = self._validate(X)
         total = np.zeros(X.shape, dtype=np.float64)
-        for index, member in enumerate(self.estimators_):
-            errors = scores.absolute_errors(member, X)
-            total += (errors - self.error_center_[index]) / self.error_scale_[index]
+        for member, center, scale in zip(self.estimators_, self.error_center_, self.error_scale_):
+            _, errors = scores.codes_and_errors(member, X)
+            total += (errors - center) / scale
         return total / len(self.estimators_)
