@@ -76,7 +76,7 @@ def _add_bench_parser(commands):
             "PCA on Fashion-MNIST; outlier detection on one-class Fashion-MNIST and, "
             "with --data, the ODDS benchmark. Each prints a table and writes a JSON "
             "file. On 2 CPU cores the full run took about 51 minutes before one_class "
-            "(7 minutes) and outliers (7 minutes) joined it; --quick about 8 minutes, "
+            "(5 minutes) and outliers (6 minutes) joined it; --quick about 8 minutes, "
             "plus about 1 for one_class."
         ),
     )
