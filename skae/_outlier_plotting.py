@@ -196,8 +196,8 @@ class OutlierDisplay:
         scale : {"symlog", "linear"}, default="symlog"
             The maps' colour scale, from 0: ``"symlog"`` is linear up to 3
             and logarithmic above, as scores span orders of magnitude (a
-            pixel nearly constant in training has a tiny typical error, so
-            any change there scores in the thousands).
+            pixel nearly constant in training has a small typical error,
+            so ink there scores high).
         vmax : float or None, default=None
             Feature score at the top of the colour scale; ``None`` takes the
             largest score shown, and at least 3.

@@ -11,20 +11,21 @@ import numpy as np
 MAD_TO_STD = 1.4826
 
 
-def robust_center_scale(values, axis=0):
-    """Median and ``1.4826 * MAD`` of ``values`` along ``axis``, the scale floored.
+def robust_center_scale(values, *, relative_floor=0.1):
+    """Median and ``1.4826 * MAD`` of each column of 2-D ``values``, the scales floored.
 
-    Each scale is raised to at least a tenth of the mean scale: a column
-    that hardly varies on the training rows (a border pixel that is always
-    blank) would otherwise turn any later deviation into a score in the
-    thousands that drowns every other column. When all scales are 0 (one
-    sample), the floor is float64's resolution of the values.
+    Each scale is raised to at least ``relative_floor`` times the mean
+    scale. Columns in one unit (the features' errors) need it: a column that
+    hardly varies on the training rows (a border pixel that is always blank)
+    would otherwise turn any later deviation into a score in the thousands
+    that drowns every other column. Columns in different units pass 0. When
+    scales are 0 (one sample), the floor is float64's resolution of the values.
     """
     values = np.asarray(values, dtype=np.float64)
-    center = np.median(values, axis=axis)
-    scale = MAD_TO_STD * np.median(np.abs(values - np.expand_dims(center, axis)), axis=axis)
+    center = np.median(values, axis=0)
+    scale = MAD_TO_STD * np.median(np.abs(values - center), axis=0)
     resolution = np.finfo(np.float64).eps * max(1.0, float(np.max(np.abs(values), initial=0.0)))
-    floor = max(0.1 * float(np.mean(scale)), resolution)
+    floor = max(relative_floor * float(np.mean(scale)), resolution)
     return center, np.maximum(scale, floor)
 
 

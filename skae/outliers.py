@@ -155,7 +155,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
         Median over the training rows of each member's two scores,
         reconstruction then codes.
     part_scale_ : ndarray of shape (n_estimators, 2)
-        ``1.4826 * MAD`` of those scores (floored above 0 as the errors' are).
+        ``1.4826 * MAD`` of those scores (floored above 0).
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
@@ -262,12 +262,12 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
         n_samples, n_features = X.shape
         self.max_samples_ = self._n_rows_per_member(n_samples)
         rng = check_random_state(self.random_state)
+        template = self.estimator
+        if template is None:
+            template = default_autoencoder(n_features, self.max_samples_)
         self.estimators_, self.estimators_samples_, self._code_neighbors = [], [], []
         for _ in range(self.n_estimators):
             rows = np.sort(rng.choice(n_samples, self.max_samples_, replace=False))
-            template = self.estimator
-            if template is None:
-                template = default_autoencoder(n_features, self.max_samples_)
             member = _seed_everything(clone(template), int(rng.randint(np.iinfo(np.int32).max)))
             member.fit(X[rows])
             codes = np.asarray(member.transform(X[rows]), dtype=np.float64).reshape(len(rows), -1)
@@ -286,7 +286,8 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
             scales.append(scale)
             parts.append(self._member_parts(neighbors, codes, errors, center, scale))
         self.error_center_, self.error_scale_ = np.array(centers), np.array(scales)
-        part_stats = [scores.robust_center_scale(member_parts) for member_parts in parts]
+        # The two parts are in different units: no floor relative to each other.
+        part_stats = [scores.robust_center_scale(member_parts, relative_floor=0.0) for member_parts in parts]
         self.part_center_ = np.array([center for center, _ in part_stats])
         self.part_scale_ = np.array([scale for _, scale in part_stats])
         return self._combine(parts)

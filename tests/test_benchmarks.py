@@ -8,14 +8,15 @@ the report, not the numbers (those come from ``skae bench``).
 import json
 import statistics
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import skae.datasets
 from skae.benchmarks import (
-    BENCHMARKS, default_names, fit_overhead, many_fits, memory, out_of_core, outliers, prediction, quality,
-    scale_out, seed_denoiser,
+    BENCHMARKS, default_names, fit_overhead, many_fits, memory, one_class, out_of_core, outliers, prediction,
+    quality, scale_out, seed_denoiser,
 )
 from skae.benchmarks._common import MemorySampler, format_table, median_seconds, report
 from skae.cli import main
@@ -217,6 +218,36 @@ def test_skae_bench_rejects_unknown_names(capsys):
     assert "unknown benchmark 'speed'" in capsys.readouterr().err
 
 
+def test_one_class_reports_an_auc_per_class_and_method_and_their_mean(tiny_fashion, monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(one_class, "CLASSES", {"quick": (0, 1)})
+    monkeypatch.setattr(one_class, "TRAINING_IMAGES", {"quick": 20})  # of the 51 per class
+    monkeypatch.setattr(one_class, "PCA_COMPONENTS", 8)
+    full_size = one_class.methods
+
+    def small_methods(seed):
+        found = full_size(seed)
+        found["skae"].set_params(n_estimators=2)
+        return found
+
+    monkeypatch.setattr(one_class, "methods", small_methods)
+
+    assert one_class.main(["--quick", "--output", str(tmp_path)]) == 0
+    document = json.loads((tmp_path / "one_class.json").read_text())
+    rows, mean = document["rows"][:-1], document["rows"][-1]
+    assert [row["class"] for row in rows] == [0, 1] and mean["class"] == "mean"
+    assert [row["name"] for row in rows] == ["T-shirt/top", "Trouser"]
+    aucs = [column for column in mean if column.endswith("_auc")]
+    assert aucs == ["skae_auc", "iforest_auc", "ocsvm_auc", "pca_auc"]
+    assert all(0 <= row[column] <= 1 for row in rows for column in aucs)
+    assert all(row["skae_fit_s"] > 0 for row in rows)
+    for column in list(mean)[2:]:  # every AUC and fit time
+        assert mean[column] == pytest.approx(np.mean([row[column] for row in rows]))
+    assert "n_estimators=2" in document["settings"]["methods"]["skae"]
+    printed = capsys.readouterr().out
+    assert "20 training images per class, 128 test images" in printed
+    assert f"skae's mean AUC {mean['skae_auc']:.4f} beats iforest" in printed
+
+
 def write_odds_files(folder, names):
     """Tiny ODDS-like files: 120 Gaussian inliers and 12 shifted outliers each."""
     import scipy.io
@@ -257,3 +288,16 @@ def test_outliers_without_data_says_where_to_get_it(tmp_path, capsys):
     assert "odds.cs.stonybrook.edu" in capsys.readouterr().out
     assert outliers.main(["--data", str(tmp_path), "--output", str(tmp_path)]) == 2
     assert "lacks arrhythmia.mat" in capsys.readouterr().err
+
+
+def test_rst_table_script_turns_a_report_into_the_docs_table(tmp_path, capsys):
+    import runpy
+
+    rows = [{"data set": "glass", "skae AUC": 0.83031, "pyod IF": None, "n_train": 128}]
+    path = report("example", rows, tmp_path)
+    script = runpy.run_path(str(Path(__file__).resolve().parents[1] / "benchmarks" / "rst_table.py"))
+    script["main"]([str(path), str(tmp_path / "table.rst"), 'ROC-AUC of "x"'])
+    assert (tmp_path / "table.rst").read_text() == (
+        '.. csv-table:: ROC-AUC of "x"\n   :header-rows: 1\n\n'
+        '   "data set","skae AUC","pyod IF","n_train"\n   "glass","0.830","-","128"\n'
+    )

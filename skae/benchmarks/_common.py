@@ -64,6 +64,32 @@ def run_child(module, *args):
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+class PCAReconstructionError:
+    """PCA as an outlier baseline: ``score_samples`` is minus the squared reconstruction error.
+
+    PCA's own ``score_samples`` is a Gaussian log-likelihood; the outlier
+    benchmarks compare reconstruction errors, as the autoencoders use.
+    """
+
+    def __init__(self, n_components, random_state=None):
+        from sklearn.decomposition import PCA
+
+        self.pca = PCA(n_components=n_components, random_state=random_state)
+
+    def fit(self, X):
+        self.pca.fit(X)
+        return self
+
+    def score_samples(self, X):
+        import numpy as np
+
+        reconstruction = self.pca.inverse_transform(self.pca.transform(X))
+        return -np.sum((X - reconstruction) ** 2, axis=1)
+
+    def __repr__(self):
+        return f"PCAReconstructionError({self.pca!r})"
+
+
 def code_classifier(transformer=None, *, scale=True, max_iter=1000):
     """Logistic regression on the standardised codes of a fitted ``transformer``.
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._common import parse_args, report, timed
+from ._common import PCAReconstructionError, parse_args, report, timed
 
 NAME = "outliers"
 
@@ -62,23 +62,6 @@ def split(X, y, seed):
     return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
 
 
-class _PCAReconstruction:
-    """PCA's squared reconstruction error as an outlier score."""
-
-    def __init__(self, n_components, random_state):
-        from sklearn.decomposition import PCA
-
-        self.pca = PCA(n_components=n_components, random_state=random_state)
-
-    def fit(self, X):
-        self.pca.fit(X)
-        return self
-
-    def outlier_scores(self, X):
-        reconstruction = self.pca.inverse_transform(self.pca.transform(X))
-        return np.sum((X - reconstruction) ** 2, axis=1)
-
-
 def make_detector(method, n_features, contamination, seed):
     """The detector ``method`` at its defaults, as this benchmark fits it."""
     from sklearn.ensemble import IsolationForest
@@ -96,14 +79,7 @@ def make_detector(method, n_features, contamination, seed):
         return LocalOutlierFactor(novelty=True, contamination=contamination, **settings)
     if method == "OneClassSVM":
         return OneClassSVM(**settings)
-    return _PCAReconstruction(min(n_features, max(1, ceil(sqrt(n_features)))), seed)
-
-
-def outlier_scores(detector, X):
-    """Higher means more outlying, whatever the detector's convention."""
-    if hasattr(detector, "outlier_scores"):
-        return detector.outlier_scores(X)
-    return -detector.score_samples(X)
+    return PCAReconstructionError(min(n_features, max(1, ceil(sqrt(n_features)))), seed)
 
 
 def precision_at_n(y_true, scores):
@@ -122,7 +98,7 @@ def evaluate(method, X, y, seed):
     contamination = min(0.5, max(float(np.mean(y_train)), 1e-3))
     detector = make_detector(method, X.shape[1], contamination, seed)
     _, seconds = timed(lambda: detector.fit(X_train))
-    scores = outlier_scores(detector, X_test)
+    scores = -detector.score_samples(X_test)  # higher = more outlying
     return {
         "roc_auc": float(roc_auc_score(y_test, scores)),
         "precision_at_n": precision_at_n(y_test, scores),
