@@ -14,6 +14,7 @@ _PUBLIC = {
     "AutoencoderTransformer": "skae.autoencoder",
     "DenoisingAutoencoder": "skae.denoising",
     "RECONSTRUCTION_SCORERS": "skae.metrics",
+    "VariationalAutoencoder": "skae.variational",
     "make_reconstruction_scorer": "skae.metrics",
     "reconstruction_error": "skae.metrics",
 }
@@ -23,6 +24,7 @@ __all__ = [
     "AutoencoderTransformer",
     "DenoisingAutoencoder",
     "RECONSTRUCTION_SCORERS",
+    "VariationalAutoencoder",
     "__version__",
     "make_reconstruction_scorer",
     "reconstruction_error",

@@ -32,7 +32,7 @@ roll back with ``n_iter_``.
 
 Subclasses change what they need through small hooks, each marked "a
 hook" in its docstring (``_start_fit``, ``_corruption``, ``_compose_model``,
-``_training_loss``, ``_score_samples``); ``docs/contributing.rst`` ("How skae
+``_set_model``, ``_training_loss``, ``_score_samples``); ``docs/contributing.rst`` ("How skae
 is built") says what each is for, and how an estimator uses them.
 
 Why skae does not build on scikeras's ``BaseWrapper``
@@ -166,7 +166,9 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             checks.check_image_shape(self.image_shape, None)
         for name in ("activation", "output_activation"):
             checks.resolve_keras_object(keras.activations.get, getattr(self, name), name)
-        checks.resolve_keras_object(keras.losses.get, self.loss, "loss")
+        loss = self._training_loss()
+        if loss is not None:
+            checks.resolve_keras_object(keras.losses.get, loss, "loss")
         _engines.make_optimizer(self.optimizer, self.learning_rate)  # fails early if unknown
         if self.distribute is not None:
             _distribute.check_strategy(self.distribute)
@@ -213,12 +215,15 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         settings = builder_settings(builder, self.get_params(deep=False))
         return builder(sample_shape, self.latent_dim, seed=seed, **settings)
 
-    def _compose_model(self, encoder, decoder, input_shape):
-        """Join the encoder and decoder into the one trained model (a hook)."""
+    def _compose_model(self, encoder, decoder, input_shape, seed=None):
+        """Join the encoder and decoder into the one trained model (a hook).
+
+        ``seed`` is the builder's: layers added here seed themselves from it.
+        """
         return compose_autoencoder(encoder, decoder, input_shape)
 
     def _training_loss(self):
-        """The Keras loss the model is compiled with (a hook)."""
+        """The Keras loss the model is compiled with, ``None`` for losses added by layers (a hook)."""
         return self.loss
 
     def _build_model(self, seed):
@@ -241,7 +246,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 f"The architecture's encoder takes samples of shape {model_input_shape}, "
                 f"but X has {self.n_features_in_} features per sample."
             )
-        return self._compose_model(encoder, decoder, model_input_shape)
+        return self._compose_model(encoder, decoder, model_input_shape, seed=seed)
 
     def _current_engine_key(self, model_input_shape):
         """The engine key of the model the current parameters build."""
@@ -263,7 +268,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         return self._build_uncompiled_model(seed=0)
 
     def _set_model(self, model):
-        """Keep ``model`` as ``model_``, with its encoder and decoder."""
+        """Keep ``model`` as ``model_``, with its encoder and decoder (a hook)."""
         self.model_ = model
         self.encoder_, self.decoder_ = split_autoencoder(model)
 

@@ -111,3 +111,59 @@ SHARED_ATTRIBUTES = """\
         Names of the features seen during ``fit``, when ``X`` has string
         column names.
 """
+
+
+def _entries(block):
+    """The ``name : type`` entries of a Parameters block, by name, in order."""
+    entries, name = {}, None
+    for line in block.splitlines(keepends=True):
+        if line.startswith("    ") and not line.startswith("     ") and " : " in line:
+            name = line.split(" : ")[0].strip()
+            entries[name] = ""
+        entries[name] += line
+    return entries
+
+
+#: The variational autoencoder's own entries, and those whose meaning or
+#: default differs from the shared ones.
+_VARIATIONAL_ENTRIES = """\
+    latent_dim : int, default=2
+        Number of codes: the dimension of the Gaussian latent space. Two, as
+        in Keras's and TensorFlow's VAE tutorials, can be drawn as a plane.
+    hidden_layer_sizes : sequence of int, default=(256,)
+        Dense layers between the input and the codes (``"dense"`` only); the
+        decoder mirrors them.
+    activation : str or callable, default="relu"
+        Keras activation of the hidden layers; the codes' means and
+        log-variances are linear.
+    output_activation : str or callable or None, default=None
+        Keras activation of the decoder's Gaussian means; ``None`` is linear,
+        for data of any range. Must be ``None`` for ``"bernoulli"``, whose
+        decoder outputs logits.
+    likelihood : {"gaussian", "bernoulli"}, default="gaussian"
+        The distribution of a sample given its codes. ``"gaussian"``: each
+        feature normal around the decoder's mean, with a variance learned
+        per feature. ``"bernoulli"``: each feature a coin with the decoder's
+        probability, for data in [0, 1] such as binarised images (other data
+        is refused).
+    beta : float, default=1.0
+        Weight of the KL term in the training loss: 1 is the VAE; above 1 a
+        beta-VAE, whose codes are pushed harder towards the prior.
+    var_smoothing : float, default=1e-3
+        Floor of the Gaussian variances, as a share of the training data's
+        largest feature variance (scikit-learn's ``GaussianNB`` uses the same
+        rule).
+    n_importance : int, default=1
+        Draws of the codes per sample in ``score_samples``: 1 gives the ELBO,
+        more the importance-weighted bound (tighter, and slower in
+        proportion).
+"""
+
+
+def variational_parameters():
+    """The Parameters block of ``VariationalAutoencoder``: the shared one without ``loss``."""
+    shared = _entries(SHARED_PARAMETERS)
+    own = _entries(_VARIATIONAL_ENTRIES)
+    del shared["loss"]
+    entries = {name: own.pop(name, text) for name, text in shared.items()}
+    return "".join([*entries.values(), *own.values()])

@@ -16,8 +16,9 @@ base's; instead it writes
 and :func:`extends_signature` gives that ``__init__`` the whole explicit
 signature at run time: the base's parameters, then its own. A parameter of
 the base that the subclass lists again keeps its place and takes the
-subclass's default. A keyword that is in neither fails with a
-``TypeError`` naming the subclass.
+subclass's default; one it names in ``without`` is not its parameter (the
+subclass's ``__init__`` then removes the attribute the base sets). A keyword
+that is in neither fails with a ``TypeError`` naming the subclass.
 """
 
 import functools
@@ -26,13 +27,15 @@ import inspect
 __all__ = ["extends_signature"]
 
 
-def extends_signature(base):
+def extends_signature(base, without=()):
     """Decorate a subclass's ``__init__`` to declare ``base``'s parameters too.
 
     Parameters
     ----------
     base : type
         The estimator class whose ``__init__`` parameters come first.
+    without : tuple of str, default=()
+        Parameters of ``base`` the subclass does not have.
 
     Returns
     -------
@@ -59,7 +62,7 @@ def extends_signature(base):
         parameters = {}
         for source in (base.__init__, init):
             for name, parameter in inspect.signature(source).parameters.items():
-                if parameter.kind is not parameter.VAR_KEYWORD:
+                if parameter.kind is not parameter.VAR_KEYWORD and name not in without:
                     parameters[name] = parameter
         signature = inspect.Signature(list(parameters.values()))
 

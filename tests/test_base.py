@@ -478,7 +478,7 @@ def two_headed_encoder(input_shape, latent_dim):
 class SamplingAutoencoder(AutoencoderTransformer):
     """An encoder with two outputs, a sampler and an extra loss term between it and the decoder."""
 
-    def _compose_model(self, encoder, decoder, input_shape):
+    def _compose_model(self, encoder, decoder, input_shape, seed=None):
         inputs = keras.Input(input_shape)
         codes = GaussianSampler(seed=self.latent_dim, name="sampler")(encoder(inputs))
         return keras.Model(inputs, decoder(codes))

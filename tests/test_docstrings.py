@@ -15,6 +15,8 @@ MODULES = [
     "skae.noise",
     "skae.plotting",
     "skae._signature",
+    "skae._variational_model",
+    "skae.variational",
 ]
 
 

@@ -7,7 +7,7 @@ estimator claims to be non-deterministic.
 from sklearn.decomposition import PCA
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skae import AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder
+from skae import AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder, VariationalAutoencoder
 
 # Tiny models: the checks fit several dozen times on data of a few features.
 TINY = dict(latent_dim=2, epochs=2, batch_size=16)
@@ -27,6 +27,12 @@ ESTIMATORS = [
     DenoisingAutoencoder(noise="gaussian", **TINY),
     DenoisingAutoencoder(noise="salt_and_pepper", noise_factor=0.3, fresh_noise=False, **TINY),
     DenoisingAutoencoder(noise="masking", clip=None, validation_split=0.2, **TINY),
+    VariationalAutoencoder(hidden_layer_sizes=(4,), **TINY),
+    # The importance-weighted bound's draws, a beta-VAE, a validation split.
+    VariationalAutoencoder(
+        hidden_layer_sizes=(4,), n_importance=3, beta=0.5, validation_split=0.2, early_stopping=True, patience=1,
+        **TINY,
+    ),
     # The detector's own default autoencoders (about 400 steps each), two of them.
     AutoencoderOutlierDetector(n_estimators=2),
     AutoencoderOutlierDetector(PCA(n_components=1), n_estimators=3, max_samples=0.8, contamination=0.1),
