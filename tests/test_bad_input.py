@@ -12,9 +12,10 @@ import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 
 from conftest import SMALL
-from skae import AutoencoderTransformer, DenoisingAutoencoder
+from skae import AutoencoderTransformer, DenoisingAutoencoder, VariationalAutoencoder
 
-ESTIMATORS = {"autoencoder": AutoencoderTransformer, "denoiser": DenoisingAutoencoder}
+ESTIMATORS = {"autoencoder": AutoencoderTransformer, "denoiser": DenoisingAutoencoder,
+              "variational": VariationalAutoencoder}
 GOOD = np.random.default_rng(0).random((40, 6))
 
 
@@ -150,8 +151,13 @@ BAD_NOISE_PARAMS = [
 ]
 
 
-@pytest.mark.parametrize("estimator", sorted(ESTIMATORS))
-@pytest.mark.parametrize("params, name", BAD_PARAMS, ids=[str(p) for p, _ in BAD_PARAMS])
+# Each estimator's cases for the parameters it has (the variational one has no loss).
+BAD_PARAM_CASES = [(estimator, params, name) for estimator, cls in sorted(ESTIMATORS.items())
+                   for params, name in BAD_PARAMS if name in cls().get_params()]
+
+
+@pytest.mark.parametrize("estimator, params, name", BAD_PARAM_CASES,
+                         ids=[f"{e}-{p}" for e, p, _ in BAD_PARAM_CASES])
 def test_bad_parameters(estimator, params, name):
     params = {**SMALL, "callbacks": [TrainingStarted()], **params}
     model = ESTIMATORS[estimator](**params)
@@ -168,7 +174,8 @@ def test_bad_noise_parameters(params, name):
 # Bad input to the fitted methods
 # --------------------------------------------------------------------------- #
 SAMPLE_METHODS = {"autoencoder": ["transform", "score", "score_samples"],
-                  "denoiser": ["transform", "score", "score_samples", "denoise"]}
+                  "denoiser": ["transform", "score", "score_samples", "denoise"],
+                  "variational": ["transform", "score", "score_samples"]}
 BAD_SAMPLES = [
     ("wrong width", GOOD[:, :5], ValueError, "X has 5 features, but .* is expecting 6 features"),
     ("nan", np.where(GOOD > 0.9, np.nan, GOOD), ValueError, "NaN"),
