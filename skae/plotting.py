@@ -10,7 +10,11 @@ here only, so the rest of skae does not need it.
 * :class:`LossCurveDisplay`: training and validation loss per epoch;
 * :class:`LatentSpaceDisplay`: the codes in 2-D, coloured by label;
 * :class:`OutlierDisplay`: why a detector flagged rows, feature by feature
-  (defined in ``skae/_outlier_plotting.py``, re-exported here).
+  (defined in ``skae/_outlier_plotting.py``, re-exported here);
+* :class:`SampleGridDisplay`: a grid of images a generative model draws;
+* :class:`LatentManifoldDisplay`: the images decoded over a grid of a 2-D
+  latent space (both defined in ``skae/_generative_plotting.py``,
+  re-exported here).
 """
 
 import math
@@ -19,7 +23,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 __all__ = [
-    "DenoisingDisplay", "LatentSpaceDisplay", "LossCurveDisplay", "OutlierDisplay", "ReconstructionDisplay",
+    "DenoisingDisplay", "LatentManifoldDisplay", "LatentSpaceDisplay", "LossCurveDisplay", "OutlierDisplay",
+    "ReconstructionDisplay", "SampleGridDisplay",
 ]
 
 
@@ -405,6 +410,10 @@ class LatentSpaceDisplay:
 
 
 # Defined apart to keep this module small.
+from ._generative_plotting import LatentManifoldDisplay, SampleGridDisplay  # noqa: E402
 from ._outlier_plotting import OutlierDisplay  # noqa: E402
 
-OutlierDisplay.__module__ = __name__  # documented, doctested and pickled as skae.plotting's
+# Documented, doctested and pickled as skae.plotting's.
+for _display in (OutlierDisplay, SampleGridDisplay, LatentManifoldDisplay):
+    _display.__module__ = __name__
+del _display
