@@ -222,6 +222,26 @@ class VariationalAutoencoder(BaseAutoencoder):
         """
         return super().score_samples(X)
 
+    def score(self, X, y=None):
+        """Mean of :meth:`score_samples`: the bound on the log-likelihood per sample, in nats.
+
+        Higher is better, so ``GridSearchCV`` and ``cross_val_score`` compare
+        models by held-out likelihood without a ``scoring`` argument.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or image-shaped
+            Samples shaped as in ``fit``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            The mean of :meth:`score_samples`.
+        """
+        return super().score(X, y)
+
     def _score_samples(self, X):
         self._check_bernoulli_range(X)
         means, log_variances = (part.astype(np.float64) for part in self._predict("encoder", X))
