@@ -198,3 +198,12 @@ def test_grid_search_tunes_the_latent_size_by_likelihood_in_a_pipeline(digits):
     ).fit(digits[:600])
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     assert search.best_params_["variationalautoencoder__latent_dim"] in (1, 4)
+
+
+def test_unscaled_data_cannot_overflow_the_log_variances(digits):
+    # pyod #609: a VAE's log-variance exploded on such data and its loss became NaN.
+    X = digits * 1e4
+    vae = VariationalAutoencoder(**{**TINY, "epochs": 2}).fit(X)
+    _, log_variances = vae.encoder_(X[:256].astype(np.float32))
+    assert np.all(np.abs(np.asarray(log_variances)) <= 12)  # saturated, not overflowing
+    assert np.isfinite(vae.history_["loss"]).all() and np.isfinite(vae.score_samples(X[:20])).all()
