@@ -72,12 +72,13 @@ def _add_bench_parser(commands):
             "Run skae's benchmarks one after the other, each in a fresh process: "
             "fit overhead and prediction speed against hand-written Keras, peak "
             "memory on a memmap, memory over many fits, out-of-core training, "
-            "parallel and cluster search, multi-device fits, and quality against "
-            "PCA on Fashion-MNIST; outlier detection on one-class Fashion-MNIST and, "
+            "parallel and cluster search, multi-device fits, quality against PCA on "
+            "Fashion-MNIST and the variational autoencoder's likelihood bounds there "
+            "against probabilistic PCA; outlier detection on one-class Fashion-MNIST and, "
             "with --data, the ODDS benchmark. Each prints a table and writes a JSON "
             "file. On 2 CPU cores the full run took about 51 minutes before one_class "
-            "(5 minutes) and outliers (6 minutes) joined it; --quick about 8 minutes, "
-            "plus about 1 for one_class."
+            "(5 minutes), vae (18 minutes) and outliers (6 minutes) joined it; --quick "
+            "about 8 minutes, plus about 1 for one_class and half a minute for vae."
         ),
     )
     bench.add_argument(

@@ -15,6 +15,9 @@ folder run the same modules.
 ``out_of_core``    memory of ``fit`` on a memmap, quality of ``partial_fit``
 ``scale_out``      parallel and Dask-cluster search, a multi-device fit
 ``quality``        test error and code accuracy on Fashion-MNIST against PCA
+``vae``            the variational autoencoder's test likelihood bounds (ELBO,
+                   IWAE) on Fashion-MNIST, against probabilistic PCA and
+                   FactorAnalysis
 ``seed_denoiser``  the denoising tutorial replicated, against raw Keras
 ``one_class``      one-class Fashion-MNIST outliers, against IsolationForest,
                    OneClassSVM and PCA
@@ -33,8 +36,8 @@ from ._common import DEFAULT_OUTPUT
 
 #: Benchmarks in the order ``skae bench`` runs them.
 BENCHMARKS = (
-    "fit_overhead", "prediction", "memory", "many_fits", "out_of_core", "scale_out", "quality", "seed_denoiser",
-    "one_class", "outliers",
+    "fit_overhead", "prediction", "memory", "many_fits", "out_of_core", "scale_out", "quality", "vae",
+    "seed_denoiser", "one_class", "outliers",
 )
 #: Benchmarks that read data skae cannot ship, from ``--data DIR``.
 NEEDS_DATA = frozenset({"outliers"})
