@@ -1,13 +1,16 @@
 """Turn a benchmark's JSON report into the reStructuredText table the docs include.
 
     python benchmarks/rst_table.py benchmarks/results/outliers.json docs/_outliers_odds_table.rst "caption"
+    python benchmarks/rst_table.py benchmarks/results/vae.json docs/_vae_table.rst "caption" --exclude seed=0,1,2
 
 The guides include such tables (``docs/_*_table.rst``) instead of copying
-numbers by hand; rerun this after rerunning the benchmark.
+numbers by hand; rerun this after rerunning the benchmark. ``--exclude
+COLUMN=VALUES`` leaves out the rows whose ``COLUMN`` is one of the
+comma-separated ``VALUES`` (the per-seed rows, say, to keep their mean).
 """
 
+import argparse
 import json
-import sys
 
 
 def _cell(value):
@@ -25,11 +28,19 @@ def rst_table(rows, caption):
 
 
 def main(argv=None):
-    report, output, caption = sys.argv[1:] if argv is None else argv
-    with open(report) as file:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("report")
+    parser.add_argument("output")
+    parser.add_argument("caption")
+    parser.add_argument("--exclude", metavar="COLUMN=VALUES", help="leave out rows whose COLUMN is one of VALUES")
+    args = parser.parse_args(argv)
+    with open(args.report) as file:
         rows = json.load(file)["rows"]
-    with open(output, "w") as file:
-        file.write(rst_table(rows, caption))
+    if args.exclude:
+        column, values = args.exclude.split("=", 1)
+        rows = [row for row in rows if _cell(row.get(column)) not in values.split(",")]
+    with open(args.output, "w") as file:
+        file.write(rst_table(rows, args.caption))
 
 
 if __name__ == "__main__":

@@ -348,3 +348,13 @@ def test_rst_table_script_turns_a_report_into_the_docs_table(tmp_path, capsys):
         '.. csv-table:: ROC-AUC of "x"\n   :header-rows: 1\n\n'
         '   "data set","skae AUC","pyod IF","n_train"\n   "glass","0.830","-","128"\n'
     )
+
+
+def test_rst_table_script_can_leave_out_rows(tmp_path):
+    import runpy
+
+    rows = [{"seed": str(seed), "elbo": float(seed)} for seed in (0, 1)] + [{"seed": "mean of 2", "elbo": 0.5}]
+    path = report("example", rows, tmp_path)
+    script = runpy.run_path(str(Path(__file__).resolve().parents[1] / "benchmarks" / "rst_table.py"))
+    script["main"]([str(path), str(tmp_path / "table.rst"), "caption", "--exclude", "seed=0,1"])
+    assert (tmp_path / "table.rst").read_text().splitlines()[3:] == ['   "seed","elbo"', '   "mean of 2","0.500"']
