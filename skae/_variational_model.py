@@ -169,6 +169,11 @@ def gaussian_encoder(encoder, input_shape, latent_dim, seed=None):
         inputs = keras.Input(shape=tuple(input_shape), name="encoder_input")
         outputs = encoder(inputs)
         outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+    if len(outputs) > 2:
+        raise ValueError(
+            "A variational encoder gives one output (features, on which the posterior's heads "
+            f"are added) or two (the posterior's means and log-variances); this one gives {len(outputs)}."
+        )
     if len(outputs) == 2:
         means, log_variances = outputs
     else:

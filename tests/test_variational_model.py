@@ -96,6 +96,13 @@ def test_an_encoder_with_two_outputs_is_used_as_it_is():
     assert len([layer for layer in encoder.layers if layer.weights]) == 3  # no heads added
 
 
+def test_an_encoder_with_three_outputs_is_refused():
+    inputs = keras.Input((5,))
+    three = keras.Model(inputs, [keras.layers.Dense(2)(inputs) for _ in range(3)])
+    with pytest.raises(ValueError, match="gives 3"):
+        gaussian_encoder(three, (5,), 2)
+
+
 def test_composition_refuses_a_decoder_of_the_wrong_shape_and_an_unknown_likelihood():
     encoder, _ = dense_autoencoder((10,), 2)
     _, wrong_decoder = dense_autoencoder((9,), 2)
