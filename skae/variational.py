@@ -45,7 +45,7 @@ class VariationalAutoencoder(BaseAutoencoder):
 {variational_parameters()}
     Attributes
     ----------
-{SHARED_ATTRIBUTES}    noise_variance_ : ndarray of shape (n_features_in_,)
+{SHARED_ATTRIBUTES}    noise_variance_ : ndarray of shape (`n_features_in_`,)
         The Gaussian likelihood's variance of each feature (only with
         ``likelihood="gaussian"``), as :class:`~sklearn.decomposition.FactorAnalysis`
         names its own.
