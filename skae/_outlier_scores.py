@@ -6,6 +6,7 @@ training data barely move the statistics they are judged by.
 """
 
 import numpy as np
+from sklearn.neighbors import NearestNeighbors
 
 #: 1.4826 * MAD estimates the standard deviation of normally distributed data.
 MAD_TO_STD = 1.4826
@@ -39,6 +40,15 @@ def codes_and_errors(model, X):
     reconstruction = np.asarray(model.inverse_transform(codes), dtype=np.float64).reshape(X.shape)
     codes = np.asarray(codes, dtype=np.float64).reshape(X.shape[0], -1)
     return codes, np.abs(np.asarray(X, dtype=np.float64) - reconstruction)
+
+
+def code_neighbors(reference_codes, n_neighbors):
+    """A :class:`~sklearn.neighbors.NearestNeighbors` search over ``reference_codes``.
+
+    Its ``k`` is ``n_neighbors``, or the number of codes if fewer. Built the
+    same way from the same codes, it gives the same distances bit for bit.
+    """
+    return NearestNeighbors(n_neighbors=min(n_neighbors, len(reference_codes))).fit(reference_codes)
 
 
 def kth_neighbor_distance(neighbors, codes):

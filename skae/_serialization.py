@@ -5,6 +5,10 @@ The estimators pickle their Keras model as the bytes of a ``.keras`` file
 ``pickle`` treats a ``keras.Model``: importing ``scikeras.wrappers`` replaces
 ``keras.Model.__reduce__`` for the whole process, and skae's pickles must not
 change with that. The pickle records the skae version that wrote it.
+
+skops (``skops.io``) stores the same state, so a skops file of an estimator
+holds the ``.keras`` bytes too; either way the model is loaded with Keras's
+``safe_mode=True``, which refuses a ``Lambda`` layer's code.
 """
 
 import os
@@ -38,7 +42,9 @@ def model_from_bytes(data):
         path = os.path.join(folder, _FILE_NAME)
         with open(path, "wb") as file:
             file.write(data)
-        return keras.saving.load_model(path)
+        # safe_mode=True (Keras's default, stated so it stays): a Lambda layer's
+        # pickled Python code in the file is refused, never run.
+        return keras.saving.load_model(path, safe_mode=True)
 
 
 def pickle_state(state, version):

@@ -5,7 +5,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
-from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -265,16 +264,20 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
         template = self.estimator
         if template is None:
             template = default_autoencoder(n_features, self.max_samples_)
-        self.estimators_, self.estimators_samples_, self._code_neighbors = [], [], []
+        self.estimators_, self.estimators_samples_, self._member_codes = [], [], []
         for _ in range(self.n_estimators):
             rows = np.sort(rng.choice(n_samples, self.max_samples_, replace=False))
             member = _seed_everything(clone(template), int(rng.randint(np.iinfo(np.int32).max)))
             member.fit(X[rows])
             codes = np.asarray(member.transform(X[rows]), dtype=np.float64).reshape(len(rows), -1)
-            neighbors = NearestNeighbors(n_neighbors=min(self.n_neighbors, len(rows))).fit(codes)
             self.estimators_.append(member)
             self.estimators_samples_.append(rows)
-            self._code_neighbors.append(neighbors)
+            self._member_codes.append(codes)
+        self._n_code_neighbors = self.n_neighbors
+        self._code_neighbors = self._neighbor_searches()
+
+    def _neighbor_searches(self):
+        return [scores.code_neighbors(codes, self._n_code_neighbors) for codes in self._member_codes]
 
     def _fit_scales(self, X):
         """Fit the robust scales on the training rows; return their ``score_samples``."""
@@ -395,3 +398,17 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
             _, errors = scores.codes_and_errors(member, X)
             total += (errors - center) / scale
         return total / len(self.estimators_)
+
+    def __getstate__(self):
+        # The neighbour searches are rebuilt from the codes on loading (the
+        # same codes build the same tree), so a pickle or a skops file holds
+        # arrays rather than scikit-learn's tree objects.
+        state = dict(super().__getstate__())
+        if "_member_codes" in state:  # a detector loaded from an older pickle has none
+            state.pop("_code_neighbors", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "_member_codes" in state:
+            self._code_neighbors = self._neighbor_searches()

@@ -5,7 +5,7 @@ import pytest
 from sklearn.decomposition import PCA
 from sklearn.neighbors import NearestNeighbors
 
-from skae._outlier_scores import codes_and_errors, kth_neighbor_distance, robust_center_scale
+from skae._outlier_scores import code_neighbors, codes_and_errors, kth_neighbor_distance, robust_center_scale
 
 
 def test_robust_center_scale_is_median_and_mad_per_column():
@@ -38,3 +38,12 @@ def test_kth_neighbor_distance_counts_a_row_that_is_a_reference_itself():
     reference = np.array([[0.0], [1.0], [3.0]])
     neighbors = NearestNeighbors(n_neighbors=2).fit(reference)
     np.testing.assert_allclose(kth_neighbor_distance(neighbors, [[0.0], [2.9]]), [1.0, 1.9])
+
+
+def test_code_neighbors_caps_k_and_rebuilds_to_the_same_distances():
+    codes = np.random.default_rng(0).standard_normal((4, 3))
+    queries = np.random.default_rng(1).standard_normal((6, 3))
+    search = code_neighbors(codes, 5)
+    assert search.n_neighbors == 4  # no more neighbours than codes
+    np.testing.assert_array_equal(kth_neighbor_distance(code_neighbors(codes.copy(), 5), queries),
+                                  kth_neighbor_distance(search, queries))
