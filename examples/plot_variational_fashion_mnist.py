@@ -37,13 +37,13 @@ import numpy as np
 from sklearn.decomposition import PCA
 
 from skae import VariationalAutoencoder
-from skae.datasets import load_fashion_mnist
+from skae.datasets import FASHION_MNIST_CLASS_NAMES, load_fashion_mnist
 from skae.plotting import LatentManifoldDisplay, LatentSpaceDisplay, SampleGridDisplay
 
 rng = np.random.RandomState(0)
 try:
     (X_train, y_train), (X_test, y_test) = load_fashion_mnist(as_float=True, download=False)
-    data_name, epochs = "Fashion-MNIST", 20
+    data_name, epochs, class_names = "Fashion-MNIST", 20, FASHION_MNIST_CLASS_NAMES
 except FileNotFoundError:
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
@@ -52,7 +52,7 @@ except FileNotFoundError:
     X_train, X_test, y_train, y_test = train_test_split(
         digits.images / 16.0, digits.target, test_size=0.5, random_state=0
     )
-    data_name, epochs = "the 8x8 digits", 100
+    data_name, epochs, class_names = "the 8x8 digits", 100, [str(digit) for digit in range(10)]
 
 train_rows = rng.permutation(len(X_train))[:5000]
 test_rows = rng.permutation(len(X_test))[:2000]
@@ -77,9 +77,8 @@ print(f"trained {vae.n_iter_} epochs; final training loss {vae.history_['loss'][
 # ``transform`` returns the posterior means of the codes. The ELBO's KL term
 # pulls each posterior towards the standard normal prior, so the means
 # gather around the origin. Nothing in training sees the labels, which only
-# colour the points: Fashion-MNIST's 0 to 9 are T-shirt/top, trouser,
-# pullover, dress, coat, sandal, shirt, sneaker, bag and ankle boot.
-display = LatentSpaceDisplay.from_estimator(vae, X_test, y_test)
+# colour the points; ``class_names`` puts the classes' names in the legend.
+display = LatentSpaceDisplay.from_estimator(vae, X_test, y_test, class_names=class_names)
 display.ax_.set_title(f"Posterior means of {len(X_test)} test images")
 plt.show()
 

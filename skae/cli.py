@@ -178,7 +178,7 @@ def _denoising_rows(denoiser, seconds, X_train, X_test, X_test_noisy):
     return rows
 
 
-def _write_figures(output, autoencoder, denoiser, X_test, X_test_noisy, y_test):
+def _write_figures(output, autoencoder, denoiser, X_test, X_test_noisy, y_test, class_names=None):
     from pathlib import Path
 
     import matplotlib.pyplot as plt
@@ -194,7 +194,9 @@ def _write_figures(output, autoencoder, denoiser, X_test, X_test_noisy, y_test):
             "dense autoencoder loss (MSE)": autoencoder.history_["loss"],
             "conv denoiser loss (MAE)": denoiser.history_["loss"],
         }).plot(),
-        "latent_space.png": lambda: LatentSpaceDisplay.from_estimator(autoencoder, X_test, y_test),
+        "latent_space.png": lambda: LatentSpaceDisplay.from_estimator(
+            autoencoder, X_test, y_test, class_names=class_names
+        ),
     }
     print()
     for file_name, draw in figures.items():
@@ -236,7 +238,10 @@ def _run_demo(args):
 
     print("\n" + format_table(reconstruction, f"Reconstruction of the {len(X_test)} test images"))
     print("\n" + format_table(denoising, "Denoising the test images (Gaussian noise 0.2, clipped to [0, 1])"))
-    _write_figures(args.output, autoencoder, denoiser, X_test, X_test_noisy, y_test)
+    from .datasets import FASHION_MNIST_CLASS_NAMES
+
+    class_names = FASHION_MNIST_CLASS_NAMES if name == "Fashion-MNIST" else None
+    _write_figures(args.output, autoencoder, denoiser, X_test, X_test_noisy, y_test, class_names)
     return 0
 
 

@@ -16,7 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["FASHION_MNIST_DEBIAN_DIR", "ODDS_URL", "load_digit_images", "load_fashion_mnist", "load_odds"]
+__all__ = [
+    "FASHION_MNIST_CLASS_NAMES", "FASHION_MNIST_DEBIAN_DIR", "ODDS_URL", "load_digit_images", "load_fashion_mnist",
+    "load_odds",
+]
+
+#: Fashion-MNIST's ten classes, by label 0 to 9.
+FASHION_MNIST_CLASS_NAMES = (
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+)
 
 #: Where Debian's ``dataset-fashion-mnist`` package puts the files.
 FASHION_MNIST_DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")

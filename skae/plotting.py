@@ -334,6 +334,10 @@ class LatentSpaceDisplay:
         Coordinates to draw.
     labels : array-like of shape (n_samples,) or None
         Colours; ``None`` draws every point alike.
+    class_names : sequence of str or None, default=None
+        Names of the distinct labels, in sorted order (for Fashion-MNIST,
+        :data:`skae.datasets.FASHION_MNIST_CLASS_NAMES`): a legend names
+        each colour. ``None`` shows a colour bar of the label values.
 
     Attributes
     ----------
@@ -352,14 +356,19 @@ class LatentSpaceDisplay:
     >>> ae = AutoencoderTransformer(latent_dim=8, epochs=2, random_state=0).fit(X / 16.0)
     >>> LatentSpaceDisplay.from_estimator(ae, X / 16.0, y).scatter_.get_offsets().shape
     (1797, 2)
+    >>> names = [f"digit {label}" for label in range(10)]
+    >>> display = LatentSpaceDisplay.from_estimator(ae, X / 16.0, y, class_names=names)
+    >>> [text.get_text() for text in display.ax_.get_legend().get_texts()][:2]
+    ['digit 0', 'digit 1']
     """
 
-    def __init__(self, codes_2d, labels=None):
+    def __init__(self, codes_2d, labels=None, *, class_names=None):
         self.codes_2d = codes_2d
         self.labels = labels
+        self.class_names = class_names
 
     @classmethod
-    def from_estimator(cls, estimator, X, y=None, *, ax=None):
+    def from_estimator(cls, estimator, X, y=None, *, class_names=None, ax=None):
         """Encode ``X`` and draw the codes in 2-D.
 
         Parameters
@@ -369,6 +378,8 @@ class LatentSpaceDisplay:
             Samples to encode.
         y : array-like of shape (n_samples,) or None, default=None
             Labels for the colours.
+        class_names : sequence of str or None, default=None
+            Names of the distinct labels of ``y``, in sorted order.
         ax : matplotlib Axes or None, default=None
             Where to draw.
 
@@ -383,7 +394,7 @@ class LatentSpaceDisplay:
             codes = PCA(n_components=2).fit_transform(codes)
         elif codes.shape[1] == 1:
             codes = np.column_stack([codes[:, 0], np.zeros(len(codes))])
-        return cls(codes, y).plot(ax=ax)
+        return cls(codes, y, class_names=class_names).plot(ax=ax)
 
     def plot(self, *, ax=None):
         """Draw the points.
@@ -399,9 +410,21 @@ class LatentSpaceDisplay:
         """
         ax = _ax_or_new(ax, figsize=(6, 5))
         colours = None if self.labels is None else np.asarray(self.labels)
+        if self.class_names is not None:
+            if colours is None:
+                raise ValueError("class_names needs labels to name.")
+            classes, colours = np.unique(colours, return_inverse=True)
+            if len(self.class_names) != len(classes):
+                raise ValueError(
+                    f"class_names has {len(self.class_names)} names, but the labels have "
+                    f"{len(classes)} distinct values."
+                )
         colour_options = {} if colours is None else {"c": colours, "cmap": "tab10"}
         self.scatter_ = ax.scatter(self.codes_2d[:, 0], self.codes_2d[:, 1], s=4, **colour_options)
-        if colours is not None:
+        if self.class_names is not None:
+            handles, _ = self.scatter_.legend_elements(num=None)
+            ax.legend(handles, list(self.class_names), fontsize="small", markerscale=0.8)
+        elif colours is not None:
             ax.figure.colorbar(self.scatter_, ax=ax, label="label")
         ax.set_xlabel("code 1")
         ax.set_ylabel("code 2")

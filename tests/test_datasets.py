@@ -145,3 +145,10 @@ def test_load_odds_names_missing_file_and_keys(tmp_path):
     scipy_io.savemat(tmp_path / "labels.mat", {"X": np.eye(3), "y": np.array([[0], [2], [1]])})
     with pytest.raises(ValueError, match="0 \\(inlier\\) and 1"):
         datasets.load_odds(tmp_path / "labels.mat")
+
+
+def test_fashion_mnist_class_names_follow_the_labels():
+    from skae.datasets import FASHION_MNIST_CLASS_NAMES
+
+    assert len(FASHION_MNIST_CLASS_NAMES) == 10
+    assert FASHION_MNIST_CLASS_NAMES[0] == "T-shirt/top" and FASHION_MNIST_CLASS_NAMES[9] == "Ankle boot"

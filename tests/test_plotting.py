@@ -104,6 +104,18 @@ def test_latent_space_projects_to_two_dimensions(digits):
     assert LatentSpaceDisplay.from_estimator(one_code, digits).scatter_.get_offsets().shape == (len(digits), 2)
 
 
+def test_latent_space_names_the_classes_in_a_legend():
+    codes = np.random.default_rng(0).standard_normal((30, 2))
+    labels = np.repeat([7, 2, 5], 10)  # named in sorted order: 2, 5, 7
+    display = LatentSpaceDisplay(codes, labels, class_names=["two", "five", "seven"]).plot()
+    assert [text.get_text() for text in display.ax_.get_legend().get_texts()] == ["two", "five", "seven"]
+    assert len(display.figure_.axes) == 1  # a legend, no colour bar
+    with pytest.raises(ValueError, match="3 distinct values"):
+        LatentSpaceDisplay(codes, labels, class_names=["two", "five"]).plot()
+    with pytest.raises(ValueError, match="needs labels"):
+        LatentSpaceDisplay(codes, class_names=["two"]).plot()
+
+
 @pytest.fixture(scope="module")
 def digit_rows():
     """300 digits, flat, and the detector fitted on them (do not mutate)."""
