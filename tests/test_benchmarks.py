@@ -222,6 +222,25 @@ def test_seed_denoiser_grades_keras_and_skae(tiny_fashion, monkeypatch, tmp_path
     rows = json.loads((tmp_path / "seed_denoiser.json").read_text())["rows"]
     assert [row["seed"] for row in rows] == [0, 0, "median of 1", "median of 1"]
     assert all(row["psnr_noisy_db"] < 25 for row in rows)
+    assert "needs at least 2 seeds of each" in capsys.readouterr().out
+
+
+def test_seed_denoiser_compares_unpaired_seeds_with_welchs_interval():
+    from scipy import stats
+
+    skae_maes, keras_maes = [0.054, 0.050, 0.058, 0.052], [0.0497, 0.048, 0.051]
+    summary = seed_denoiser.mae_summary(skae_maes, keras_maes)
+    # Welch's interval by hand: standard error, Welch-Satterthwaite degrees of freedom.
+    v1, v2 = np.var(skae_maes, ddof=1) / 4, np.var(keras_maes, ddof=1) / 3
+    df = (v1 + v2) ** 2 / (v1**2 / 3 + v2**2 / 2)
+    half_width = stats.t.ppf(0.975, df) * np.sqrt(v1 + v2)
+    difference = np.mean(skae_maes) - np.mean(keras_maes)
+    assert summary["difference"] == pytest.approx(difference)
+    assert (summary["ci_low"], summary["ci_high"]) == pytest.approx((difference - half_width, difference + half_width))
+    assert summary["parity"] == bool(difference - half_width <= 0)
+    assert summary["ratio"] == pytest.approx(np.mean(skae_maes) / np.mean(keras_maes))
+    clearly_worse = seed_denoiser.mae_summary([0.060, 0.061, 0.062], [0.050, 0.051, 0.049])
+    assert clearly_worse["parity"] is False and clearly_worse["ci_low"] > 0
 
 
 def test_skae_bench_runs_the_named_benchmarks_in_fresh_processes(monkeypatch, tmp_path):
