@@ -32,8 +32,9 @@ roll back with ``n_iter_``.
 
 Subclasses change what they need through small hooks, each marked "a
 hook" in its docstring (``_start_fit``, ``_corruption``, ``_compose_model``,
-``_set_model``, ``_training_loss``, ``_score_samples``); ``docs/contributing.rst`` ("How skae
-is built") says what each is for, and how an estimator uses them.
+``_set_model``, ``_training_loss``, ``_score_samples``);
+``docs/contributing.rst`` ("How skae is built") says what each is for, and
+how an estimator uses them.
 
 Why skae does not build on scikeras's ``BaseWrapper``
 -----------------------------------------------------
