@@ -155,6 +155,26 @@ def test_scale_out_times_each_search_and_the_multi_device_fit(tiny_fashion, monk
     assert rows[0]["ratio"] == 1.0 and all(0 < row["test_mse"] < 1 for row in rows)
 
 
+def test_scale_out_transforms_an_array_on_the_cluster_against_one_chunk_in_memory(tiny_fashion, monkeypatch):
+    monkeypatch.setattr(scale_out, "CLUSTER_TRANSFORM", {"quick": (3_000, 1_000, 2 * 2**30)})
+    monkeypatch.setattr(scale_out, "TRANSFORM_FIT_IMAGES", 256)
+    monkeypatch.setattr(scale_out, "TRANSFORM_REPEATS", 1)
+    rows = scale_out.run_cluster_transform(quick=True)
+    assert [row["case"] for row in rows] == [
+        "transform, one chunk in memory (this process)", "transform on the cluster", "  worker 0", "  worker 1",
+        "generate and sum only",
+    ]
+    assert [row["rows"] for row in rows] == [1_000, 3_000, None, None, 3_000]
+    assert rows[0]["ratio"] == 1.0 and rows[1]["codes_equal"] is True and rows[1]["chunks"] == 3
+    assert rows[1]["rows_per_s"] == pytest.approx(3_000 / rows[1]["seconds"])
+    assert rows[1]["ratio"] == pytest.approx(rows[1]["rows_per_s"] / rows[0]["rows_per_s"])
+    workers = rows[2:4]
+    assert rows[1]["peak_rss_mb"] == max(worker["peak_rss_mb"] for worker in workers)
+    assert rows[1]["busy_s"] == pytest.approx(sum(worker["busy_s"] for worker in workers))
+    for worker in workers:  # a worker holds TensorFlow: hundreds of MB, within the limit
+        assert 100 < worker["start_rss_mb"] <= worker["peak_rss_mb"] < worker["memory_limit_mb"] == 2048
+
+
 def test_quality_compares_autoencoders_with_pca_and_raw_pixels(tiny_fashion, monkeypatch):
     monkeypatch.setattr(quality, "CODE_SIZES", {"quick": (4,)})
     monkeypatch.setattr(quality, "TRAINING_IMAGES", {"quick": 256})

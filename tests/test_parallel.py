@@ -154,3 +154,27 @@ def test_grid_search_on_a_dask_cluster_matches_serial(dask_client, serial_result
     workers = {task["worker"] for task in tasks.data}
     assert workers and workers <= set(dask_client.scheduler_info()["workers"])
     assert_same_scores(results, serial_results)
+
+
+def test_transform_of_a_dask_array_on_the_cluster_equals_transform_in_memory(dask_client, fitted_dense, digits):
+    """docs/scaling.rst's recipe: chunk by chunk on the workers, exactly the codes of the whole array.
+
+    ``transform`` predicts in batches of a fixed size, so a row's codes do not
+    depend on the chunk it is in; chunks of 3 and 4 rows, and chunks that
+    split the columns (put back together as whole rows), change nothing.
+    """
+    import dask.array as da
+
+    from skae.benchmarks.scale_out import transform_chunks
+
+    row_chunks = (3, 4) * 40  # 280 rows
+    workers = set(dask_client.scheduler_info()["workers"])
+    for dtype, column_chunks in ((np.float64, 64), (np.float32, 32)):
+        X = digits[:280].astype(dtype)
+        codes = transform_chunks(fitted_dense, da.from_array(X, chunks=(row_chunks, column_chunks)))
+        assert codes.shape == (280, 4) and codes.dtype == dtype and codes.chunks == (row_chunks, (4,))
+        with get_task_stream(dask_client) as tasks:
+            computed = codes.compute()
+        assert {task["worker"] for task in tasks.data} <= workers and len(tasks.data) >= len(row_chunks)
+        assert computed.dtype == dtype
+        np.testing.assert_array_equal(computed, fitted_dense.transform(X))

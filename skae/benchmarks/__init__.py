@@ -13,7 +13,8 @@ folder run the same modules.
 ``memory``         peak memory transforming rows streamed from a memmap
 ``many_fits``      memory over 200 fits in one process, against plain Keras
 ``out_of_core``    memory of ``fit`` on a memmap, quality of ``partial_fit``
-``scale_out``      parallel and Dask-cluster search, a multi-device fit
+``scale_out``      parallel and Dask-cluster search, transform on a Dask cluster,
+                   a multi-device fit
 ``quality``        test error and code accuracy on Fashion-MNIST against PCA
 ``vae``            the variational autoencoder's test likelihood bounds (ELBO,
                    IWAE) on Fashion-MNIST, against probabilistic PCA and
