@@ -8,10 +8,11 @@ re-exports both, and they are documented, doctested and pickled as
 import math
 from numbers import Integral, Real
 
-import matplotlib.pyplot as plt
 import numpy as np
 from scipy.stats import norm
 from sklearn.utils import check_random_state
+
+from ._image_tiles import ax_or_new, frameless, image_shape_for, tile, tile_gap
 
 #: What each ``kind`` of SampleGridDisplay calls on the estimator.
 _SAMPLE_KINDS = {"mean": "inverse_transform", "sample": "sample"}
@@ -32,44 +33,13 @@ def _n_codes(estimator):
     return len(estimator.get_feature_names_out())
 
 
-def _shown_shape(estimator, images, image_shape):
-    """Shape to show each image as: given, from ``fit``, or a square."""
-    from .plotting import _image_shape  # here, as skae.plotting imports this module
-
-    return _image_shape(estimator, images, image_shape)
-
-
-def _tile(images, n_cols, gap):
-    """Images ``(n, height, width[, channels])`` in rows of ``n_cols``, as one array.
-
-    Gaps, and the cells of an unfilled last row, take the brightest value.
-    """
-    height, width = images.shape[1:3]
-    n_rows = math.ceil(len(images) / n_cols)
-    mosaic = np.full(
-        (n_rows * (height + gap) - gap, n_cols * (width + gap) - gap, *images.shape[3:]), images.max()
-    )
-    for position, image in enumerate(images):
-        top, left = (position // n_cols) * (height + gap), (position % n_cols) * (width + gap)
-        mosaic[top : top + height, left : left + width] = image
-    return mosaic
-
-
-def _gap(image_shape):
-    """Pixels between tiles, as between the rows of skae.plotting's image displays."""
-    return max(1, image_shape[0] // 14)
-
-
 def _show(ax, mosaic, cmap, figsize):
     """Draw ``mosaic`` on ``ax`` (or a new figure), without ticks or frame."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
+    ax = ax_or_new(ax, figsize)
     ax.imshow(mosaic, cmap=cmap)
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.tick_params(length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    frameless(ax)
     return ax
 
 
@@ -159,7 +129,7 @@ class SampleGridDisplay:
             images = np.asarray(estimator.inverse_transform(codes))
         else:
             images = np.asarray(estimator.sample(n_images, random_state=random_state))
-        display = cls(images, n_cols=n_cols, image_shape=_shown_shape(estimator, images, image_shape))
+        display = cls(images, n_cols=n_cols, image_shape=image_shape_for(estimator, images, image_shape))
         return display.plot(ax=ax, cmap=cmap)
 
     def plot(self, *, ax=None, cmap="gray"):
@@ -180,7 +150,7 @@ class SampleGridDisplay:
         images = np.asarray(self.images, dtype=float).reshape(-1, *self.image_shape)
         n_cols = min(self.n_cols, len(images))
         n_rows = math.ceil(len(images) / n_cols)
-        mosaic = _tile(images, n_cols, _gap(self.image_shape))
+        mosaic = tile(images, n_cols, tile_gap(self.image_shape))
         ax = _show(ax, mosaic, cmap, figsize=(0.8 * n_cols, 0.8 * n_rows))
         self.ax_, self.figure_ = ax, ax.figure
         return self
@@ -270,7 +240,7 @@ class LatentManifoldDisplay:
         values = _grid_values(n_per_side, extent)
         codes_1, codes_2 = np.meshgrid(values, values)  # code 1 varies fastest
         images = np.asarray(estimator.inverse_transform(np.column_stack([codes_1.ravel(), codes_2.ravel()])))
-        display = cls(images, values, values, image_shape=_shown_shape(estimator, images, image_shape))
+        display = cls(images, values, values, image_shape=image_shape_for(estimator, images, image_shape))
         return display.plot(ax=ax, cmap=cmap)
 
     def plot(self, *, ax=None, cmap="gray"):
@@ -291,8 +261,8 @@ class LatentManifoldDisplay:
         codes_1, codes_2 = np.asarray(self.codes_1, dtype=float), np.asarray(self.codes_2, dtype=float)
         images = np.asarray(self.images, dtype=float).reshape(len(codes_2), len(codes_1), *self.image_shape)
         height, width = self.image_shape[:2]
-        gap = _gap(self.image_shape)
-        mosaic = _tile(images[::-1].reshape(-1, *self.image_shape), len(codes_1), gap)  # code 2 upwards
+        gap = tile_gap(self.image_shape)
+        mosaic = tile(images[::-1].reshape(-1, *self.image_shape), len(codes_1), gap)  # code 2 upwards
         ax = _show(ax, mosaic, cmap, figsize=(6, 6 * mosaic.shape[0] / mosaic.shape[1]))
         shown_1, shown_2 = _tick_positions(len(codes_1)), _tick_positions(len(codes_2))
         ax.set_xticks(shown_1 * (width + gap) + (width - 1) / 2, [f"{codes_1[i]:.2g}" for i in shown_1])

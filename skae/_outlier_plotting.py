@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import Normalize, SymLogNorm
 
+from ._image_tiles import image_shape_for
+
 #: What ``from_estimator`` calls on the detector.
 _DETECTOR_METHODS = ("score_samples", "predict", "feature_scores")
 #: Feature scores up to this are typical errors: the colour scale is linear below, and at least this tall.
@@ -52,9 +54,7 @@ def _shown_image_shape(estimator, n_features, kind, image_shape):
     named = hasattr(estimator, "feature_names_in_")
     if kind == "tabular" or (kind == "auto" and image_shape is None and (named or side < 8 or side**2 != n_features)):
         return None
-    from .plotting import _image_shape  # here, as skae.plotting imports this module
-
-    return _image_shape(estimator, np.empty((0, n_features)), image_shape)
+    return image_shape_for(estimator, np.empty((0, n_features)), image_shape)
 
 
 class OutlierDisplay:

@@ -17,42 +17,14 @@ here only, so the rest of skae does not need it.
   re-exported here).
 """
 
-import math
-
-import matplotlib.pyplot as plt
 import numpy as np
+
+from ._image_tiles import ax_or_new, frameless, image_shape_for, tile, tile_gap
 
 __all__ = [
     "DenoisingDisplay", "LatentManifoldDisplay", "LatentSpaceDisplay", "LossCurveDisplay", "OutlierDisplay",
     "ReconstructionDisplay", "SampleGridDisplay",
 ]
-
-
-def _image_shape(estimator, X, image_shape):
-    """Shape to show one sample of ``X`` as: given, from ``fit``, or a square."""
-    n_features = int(np.prod(np.shape(X)[1:]))
-    if image_shape is None:
-        fitted_shape = getattr(estimator, "input_shape_", (n_features,))
-        if len(fitted_shape) >= 2:
-            image_shape = fitted_shape
-        elif math.isqrt(n_features) ** 2 == n_features:
-            side = math.isqrt(n_features)
-            image_shape = (side, side)
-        else:
-            raise ValueError(
-                f"Cannot show samples of {n_features} features as images; pass "
-                "image_shape=(height, width)."
-            )
-    image_shape = tuple(image_shape)
-    if len(image_shape) == 3 and image_shape[-1] == 1:
-        image_shape = image_shape[:2]
-    return image_shape
-
-
-def _ax_or_new(ax, figsize):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 class _ImageRowsDisplay:
@@ -64,21 +36,11 @@ class _ImageRowsDisplay:
 
     def _mosaic(self, n_images, gap):
         """Tile the rows into one array; gaps take the brightest value."""
-        height, width = self.image_shape[:2]
         rows = [
             np.asarray(images, dtype=float)[:n_images].reshape(n_images, *self.image_shape)
             for images in self.rows.values()
         ]
-        channels = self.image_shape[2:] if len(self.image_shape) == 3 else ()
-        mosaic = np.full(
-            (len(rows) * (height + gap) - gap, n_images * (width + gap) - gap, *channels),
-            max(images.max() for images in rows),
-        )
-        for row, images in enumerate(rows):
-            for column, image in enumerate(images):
-                top, left = row * (height + gap), column * (width + gap)
-                mosaic[top : top + height, left : left + width] = image
-        return mosaic
+        return tile(np.concatenate(rows), n_images, gap)
 
     def plot(self, *, ax=None, cmap="gray"):
         """Draw the rows of images.
@@ -99,15 +61,13 @@ class _ImageRowsDisplay:
             The display, with ``figure_`` and ``ax_`` set.
         """
         n_images = min(len(images) for images in self.rows.values())
-        ax = _ax_or_new(ax, figsize=(2 * n_images, 2 * len(self.rows)))
+        ax = ax_or_new(ax, figsize=(2 * n_images, 2 * len(self.rows)))
         height = self.image_shape[0]
-        gap = max(1, height // 14)
+        gap = tile_gap(self.image_shape)
         ax.imshow(self._mosaic(n_images, gap), cmap=cmap)
         ax.set_yticks([row * (height + gap) + height / 2 for row in range(len(self.rows))], list(self.rows))
         ax.set_xticks([])
-        ax.tick_params(length=0)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
+        frameless(ax)
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
@@ -172,7 +132,7 @@ class ReconstructionDisplay(_ImageRowsDisplay):
         """
         X = X[:n_images]
         reconstructions = estimator.inverse_transform(estimator.transform(X))
-        display = cls(X, reconstructions, image_shape=_image_shape(estimator, X, image_shape))
+        display = cls(X, reconstructions, image_shape=image_shape_for(estimator, X, image_shape))
         return display.plot(ax=ax, cmap=cmap)
 
 
@@ -247,7 +207,7 @@ class DenoisingDisplay(_ImageRowsDisplay):
         X_noisy = np.asarray(X_noisy[:n_images])
         display = cls(
             X_noisy, estimator.denoise(X_noisy), X,
-            image_shape=_image_shape(estimator, X, image_shape),
+            image_shape=image_shape_for(estimator, X, image_shape),
         )
         return display.plot(ax=ax, cmap=cmap)
 
@@ -310,7 +270,7 @@ class LossCurveDisplay:
         -------
         self
         """
-        ax = _ax_or_new(ax, figsize=(6, 4))
+        ax = ax_or_new(ax, figsize=(6, 4))
         self.lines_ = []
         for name, values in self.history.items():
             (line,) = ax.plot(range(1, len(values) + 1), values, marker="o", label=name)
@@ -408,7 +368,7 @@ class LatentSpaceDisplay:
         -------
         self
         """
-        ax = _ax_or_new(ax, figsize=(6, 5))
+        ax = ax_or_new(ax, figsize=(6, 5))
         colours = None if self.labels is None else np.asarray(self.labels)
         if self.class_names is not None:
             if colours is None:

@@ -38,6 +38,20 @@ def fitted_dense(digits):
 
 
 @pytest.fixture
+def close_figures():
+    """Close every matplotlib figure a test opened."""
+    import matplotlib.pyplot as plt
+
+    yield
+    plt.close("all")
+
+
+def mosaic(display):
+    """The one image a tiled Display drew."""
+    return display.ax_.get_images()[0].get_array()
+
+
+@pytest.fixture
 def sigint_raises():
     """Let SIGINT raise KeyboardInterrupt as in a terminal.
 

@@ -11,6 +11,7 @@ MODULES = [
     "skae.datasets",
     "skae.denoising",
     "skae.exceptions",
+    "skae._image_tiles",
     "skae.metrics",
     "skae.noise",
     "skae.plotting",

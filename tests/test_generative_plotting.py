@@ -11,6 +11,7 @@ from scipy.stats import norm  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 
+from conftest import mosaic  # noqa: E402
 from skae import VariationalAutoencoder  # noqa: E402
 from skae.plotting import LatentManifoldDisplay, SampleGridDisplay  # noqa: E402
 
@@ -23,14 +24,7 @@ def vae():
     return VariationalAutoencoder(latent_dim=2, **TINY).fit(load_digits().data / 16.0)
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def mosaic(display):
-    return display.ax_.get_images()[0].get_array()
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def test_mean_grid_decodes_prior_draws_of_the_seed(vae):

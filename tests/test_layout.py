@@ -24,7 +24,7 @@ MAX_FUNCTION_LINES = 60
 WORKERS = ["_validation", "_batching", "_training", "_engines", "_distribute", "_random",
            "_serialization", "_outlier_scores", "_variational_model", "_variational_bounds", "architectures", "noise"]
 ABOVE_THEM = {"_base", "autoencoder", "denoising", "outliers", "variational", "plotting", "_outlier_plotting",
-              "_generative_plotting", "datasets", "cli"}
+              "_generative_plotting", "_image_tiles", "datasets", "cli"}
 
 
 def relative(path):

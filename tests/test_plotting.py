@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 
-from conftest import SMALL  # noqa: E402
+from conftest import SMALL, mosaic  # noqa: E402
 from skae import AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder  # noqa: E402
 from skae.plotting import (  # noqa: E402
     DenoisingDisplay,
@@ -22,14 +22,7 @@ from skae.plotting import (  # noqa: E402
 )
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def mosaic(display):
-    return display.ax_.get_images()[0].get_array()
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def row_labels(display):
