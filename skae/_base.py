@@ -456,10 +456,11 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         return self._score_samples(self._validate_samples(X, reset=False))
 
     def score(self, X, y=None):
-        """Mean of :meth:`score_samples`: the negative reconstruction error.
+        """Mean of :meth:`score_samples`, which says what each estimator scores.
 
         Higher is better, so ``GridSearchCV`` and ``cross_val_score`` can rank
-        autoencoders without a ``scoring`` argument.
+        autoencoders without a ``scoring`` argument: by reconstruction error,
+        denoising error, or (the variational autoencoder) likelihood bound.
 
         Parameters
         ----------

@@ -222,31 +222,11 @@ class VariationalAutoencoder(BaseAutoencoder):
         """
         return super().score_samples(X)
 
-    def score(self, X, y=None):
-        """Mean of :meth:`score_samples`: the bound on the log-likelihood per sample, in nats.
-
-        Higher is better, so ``GridSearchCV`` and ``cross_val_score`` compare
-        models by held-out likelihood without a ``scoring`` argument.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or image-shaped
-            Samples shaped as in ``fit``.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        score : float
-            The mean of :meth:`score_samples`.
-        """
-        return super().score(X, y)
-
     def _score_samples(self, X):
         self._check_bernoulli_range(X)
-        means, log_variances = (part.astype(np.float64) for part in self._predict("encoder", X))
+        means, log_variances = (np.asarray(part, dtype=np.float64) for part in self._predict("encoder", X))
         return evidence_bound(
-            X.astype(np.float64), means, log_variances, lambda codes: self._predict("decoder", codes)[-1],
+            np.asarray(X, dtype=np.float64), means, log_variances, lambda codes: self._predict("decoder", codes)[-1],
             likelihood=self.likelihood, variances=getattr(self, "noise_variance_", None),
             n_importance=self.n_importance, seeds=_random.row_seeds(X),
         )
