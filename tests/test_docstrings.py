@@ -14,6 +14,7 @@ MODULES = [
     "skae._image_tiles",
     "skae.metrics",
     "skae.noise",
+    "skae.onnx",
     "skae.plotting",
     "skae._signature",
     "skae._variational_model",

@@ -22,9 +22,9 @@ MAX_FUNCTION_LINES = 60
 
 #: Modules that never see an estimator, and what they must not import.
 WORKERS = ["_validation", "_batching", "_training", "_engines", "_distribute", "_random",
-           "_serialization", "_outlier_scores", "_variational_model", "_variational_bounds", "architectures", "noise"]
+           "_serialization", "_outlier_scores", "_variational_model", "_variational_bounds", "_onnx_export", "architectures", "noise"]
 ABOVE_THEM = {"_base", "autoencoder", "denoising", "outliers", "variational", "plotting", "_outlier_plotting",
-              "_generative_plotting", "_image_tiles", "datasets", "cli"}
+              "_generative_plotting", "_image_tiles", "datasets", "cli", "onnx"}
 
 
 def relative(path):

@@ -1,0 +1,114 @@
+"""What a fitted estimator computes, as a Keras graph exported to ONNX.
+
+Each function here builds a Keras functional model around a fitted model's
+layers and exports it with Keras's own ONNX export (tf2onnx under
+TensorFlow), so the ONNX graph runs the same layers with the same weights
+as ``transform``. The graphs take rows as scikit-learn passes them (float32
+or float64, flat or image-shaped), compute in float32 as the Keras model
+does, and give their results in the input's float type, so that
+:mod:`skae.onnx` can place them between the other steps of a pipeline.
+Nothing here sees an estimator: its layers and arrays are handed in.
+"""
+
+import os
+import tempfile
+import warnings
+
+import keras
+import numpy as np
+
+#: The newest ONNX opset tf2onnx 1.17 writes.
+MAX_OPSET = 18
+
+
+def _first(outputs):
+    """The first of a layer's outputs (means, not log-variances or logits)."""
+    return outputs[0] if isinstance(outputs, (list, tuple)) else outputs
+
+
+def _encode(encoder, rows, model_input_shape):
+    """Codes of float ``rows`` (any float type), in float32."""
+    samples = keras.ops.reshape(keras.ops.cast(rows, "float32"), (-1, *model_input_shape))
+    return _first(encoder(samples))
+
+
+def _reconstruct(decoder, codes, n_features):
+    """The decoder's means for ``codes``, flat: ``(n_rows, n_features)`` float32."""
+    return keras.ops.reshape(_first(decoder(codes)), (-1, n_features))
+
+
+def autoencoder_output(inputs, encoder, decoder, model_input_shape, *, reconstruction):
+    """``transform``'s codes of ``inputs``, or with ``reconstruction`` their decoding."""
+    codes = _encode(encoder, inputs, model_input_shape)
+    if not reconstruction:
+        return keras.ops.cast(codes, inputs.dtype)
+    n_features = int(np.prod(model_input_shape))
+    return keras.ops.cast(_reconstruct(decoder, codes, n_features), inputs.dtype)
+
+
+def _kth_nearest_distance(codes, reference_codes, k):
+    """Euclidean distance from each row of ``codes`` to its ``k``-th nearest reference code."""
+    differences = keras.ops.expand_dims(codes, 1) - reference_codes[np.newaxis]
+    distances = keras.ops.sqrt(keras.ops.sum(keras.ops.square(differences), axis=-1))
+    negated_nearest, _ = keras.ops.top_k(-distances, k=k, sorted=True)
+    return -negated_nearest[:, k - 1]
+
+
+class _Renamed(keras.layers.Layer):
+    """``part`` under another name: the members' encoders are all called "encoder"."""
+
+    def __init__(self, part, **kwargs):
+        super().__init__(**kwargs)
+        self.part = part
+
+    def call(self, inputs):
+        return self.part(inputs)
+
+
+def detector_outputs(inputs, members, *, n_features, offset):
+    """``(labels, decision_function)`` of an outlier detector, as in ``predict``.
+
+    ``members`` holds, per autoencoder of the ensemble, a dict with its
+    ``encoder``, ``decoder``, ``model_input_shape``, training
+    ``reference_codes``, ``k`` (the neighbour whose distance counts) and the
+    robust scales ``error_center``, ``error_scale``, ``part_center`` and
+    ``part_scale``. The scores are computed in float64 from the float32
+    codes and reconstructions, as :mod:`skae._outlier_scores` does.
+    """
+    rows = keras.ops.reshape(keras.ops.cast(inputs, "float64"), (-1, n_features))
+    total = 0.0
+    for index, member in enumerate(members):
+        encoder = _Renamed(member["encoder"], name=f"encoder_{index}")
+        decoder = _Renamed(member["decoder"], name=f"decoder_{index}")
+        codes = _encode(encoder, rows, member["model_input_shape"])
+        reconstruction = keras.ops.cast(_reconstruct(decoder, codes, n_features), "float64")
+        errors = keras.ops.abs(rows - reconstruction)
+        error_part = keras.ops.mean((errors - member["error_center"]) / member["error_scale"], axis=1)
+        code_part = _kth_nearest_distance(
+            keras.ops.cast(codes, "float64"), member["reference_codes"], member["k"]
+        )
+        center, scale = member["part_center"], member["part_scale"]
+        total = total + (error_part - center[0]) / scale[0] + (code_part - center[1]) / scale[1]
+    decision = -total / len(members) - offset
+    labels = keras.ops.cast(keras.ops.where(decision < 0, -1, 1), "int64")
+    return labels, keras.ops.cast(keras.ops.reshape(decision, (-1, 1)), inputs.dtype)
+
+
+def export(inputs, outputs, opset):
+    """The ONNX ``ModelProto`` of the Keras graph from ``inputs`` to ``outputs``.
+
+    ``opset`` is capped at :data:`MAX_OPSET`; later opsets run it unchanged.
+    """
+    import onnx
+
+    model = keras.Model(inputs, outputs)
+    signature = [keras.InputSpec(shape=inputs.shape, dtype=inputs.dtype)]
+    with tempfile.TemporaryDirectory() as directory, warnings.catch_warnings():
+        # Keras's NumPy 2 patch of tf2onnx touches np.object, which warns.
+        warnings.filterwarnings("ignore", category=FutureWarning, module=r"keras\..*")
+        path = os.path.join(directory, "model.onnx")
+        model.export(
+            path, format="onnx", verbose=False, input_signature=signature,
+            opset_version=min(opset, MAX_OPSET),
+        )
+        return onnx.load(path)

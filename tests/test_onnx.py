@@ -1,0 +1,122 @@
+"""ONNX: every estimator and the pipelines around them, run by onnxruntime as in Python."""
+
+import inspect
+
+import numpy as np
+import onnx
+import onnxruntime
+import pytest
+import skl2onnx
+from sklearn.base import BaseEstimator
+from sklearn.decomposition import PCA
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler
+
+import skae
+from skae import AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder, VariationalAutoencoder
+from skae.onnx import to_onnx
+
+#: The issue's bound on any difference between onnxruntime and Python.
+ATOL = 1e-5
+SMALL = dict(epochs=1, batch_size=64, random_state=0)
+
+
+def run(onnx_model, X):
+    """onnxruntime's outputs for ``X``, after checking the graph is valid ONNX."""
+    onnx.checker.check_model(onnx_model)
+    session = onnxruntime.InferenceSession(onnx_model.SerializeToString())
+    return session.run(None, {session.get_inputs()[0].name: X})
+
+
+@pytest.fixture(scope="module")
+def autoencoders(digits, digit_images):
+    """``name -> (fitted estimator, the samples it takes)``: dense, conv, both likelihoods."""
+    return {
+        "dense": (AutoencoderTransformer(latent_dim=3, hidden_layer_sizes=(16,), **SMALL).fit(digits), digits),
+        "conv denoiser": (
+            DenoisingAutoencoder(architecture="conv", conv_filters=(4, 2), **SMALL).fit(digit_images), digit_images
+        ),
+        "gaussian vae": (VariationalAutoencoder(hidden_layer_sizes=(8,), **SMALL).fit(digits), digits),
+        "bernoulli vae": (
+            VariationalAutoencoder(hidden_layer_sizes=(8,), likelihood="bernoulli", **SMALL).fit(digits), digits
+        ),
+    }
+
+
+def test_every_public_estimator_has_a_converter():
+    estimators = [
+        getattr(skae, name) for name in skae.__all__
+        if inspect.isclass(getattr(skae, name)) and issubclass(getattr(skae, name), BaseEstimator)
+    ]
+    assert len(estimators) == 4
+    for estimator_class in estimators:
+        assert estimator_class in skl2onnx._supported_operators.sklearn_operator_name_map
+
+
+@pytest.mark.parametrize("name", ["dense", "conv denoiser", "gaussian vae", "bernoulli vae"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_codes_and_reconstructions_match_python(autoencoders, name, dtype):
+    estimator, X = autoencoders[name]
+    X = X[:300].astype(dtype)
+    (codes,) = run(to_onnx(estimator, X[:1]), X)
+    (reconstructions,) = run(to_onnx(estimator, X[:1], reconstruction=True), X)
+    expected_codes = estimator.transform(X)
+    assert codes.dtype == dtype and codes.shape == expected_codes.shape
+    np.testing.assert_allclose(codes, expected_codes, rtol=0, atol=ATOL)
+    expected = estimator.inverse_transform(expected_codes).reshape(len(X), -1)
+    np.testing.assert_allclose(reconstructions, expected, rtol=0, atol=ATOL)
+
+
+def test_a_denoiser_ships_as_its_denoise(autoencoders, digit_images):
+    denoiser, _ = autoencoders["conv denoiser"]
+    noisy = denoiser.corrupt(digit_images[:200], random_state=0).astype(np.float32)
+    (cleaned,) = run(to_onnx(denoiser, noisy[:1], reconstruction=True), noisy)
+    np.testing.assert_allclose(cleaned, denoiser.denoise(noisy).reshape(200, -1), rtol=0, atol=ATOL)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_pipeline_of_scaler_autoencoder_and_classifier_is_one_graph(digits, dtype):
+    X = (digits * 16).astype(dtype)  # unscaled: the pipeline's MinMaxScaler scales it
+    y = np.arange(len(X)) % 3
+    pipeline = make_pipeline(
+        MinMaxScaler(), AutoencoderTransformer(latent_dim=4, **SMALL), LogisticRegression(max_iter=300)
+    ).fit(X, y)
+    labels, probabilities = run(to_onnx(pipeline, X[:1], options={LogisticRegression: {"zipmap": False}}), X)
+    np.testing.assert_array_equal(labels, pipeline.predict(X))
+    np.testing.assert_allclose(probabilities, pipeline.predict_proba(X), rtol=0, atol=ATOL)
+
+
+def test_skl2onnx_own_to_onnx_converts_once_skae_onnx_is_imported(fitted_dense, digits):
+    X = digits[:50].astype(np.float32)
+    options = {id(fitted_dense): {"reconstruction": True}}
+    (reconstructions,) = run(skl2onnx.to_onnx(fitted_dense, X[:1], options=options), X)
+    expected = fitted_dense.inverse_transform(fitted_dense.transform(X))
+    np.testing.assert_allclose(reconstructions, expected, rtol=0, atol=ATOL)
+
+
+def test_an_option_by_id_wins_over_reconstruction(fitted_dense, digits):
+    X = digits[:50].astype(np.float32)
+    onnx_model = to_onnx(fitted_dense, X[:1], reconstruction=True, options={id(fitted_dense): {"reconstruction": False}})
+    assert run(onnx_model, X)[0].shape == (50, 4)
+
+
+def test_the_detector_converts_as_predict_and_decision_function(digits):
+    X = digits.astype(np.float32)
+    detector = AutoencoderOutlierDetector(n_estimators=2, contamination=0.1, random_state=0).fit(X)
+    labels, scores = run(to_onnx(detector, X[:1]), X)
+    np.testing.assert_array_equal(labels, detector.predict(X))
+    assert (labels == -1).any() and (labels == 1).any()
+    np.testing.assert_allclose(scores.ravel(), detector.decision_function(X), rtol=0, atol=ATOL)
+
+
+def test_a_detector_of_other_members_is_refused_by_name(digits):
+    detector = AutoencoderOutlierDetector(PCA(2), n_estimators=2, random_state=0).fit(digits)
+    with pytest.raises(TypeError, match="not PCA"):
+        to_onnx(detector, digits[:1])
+
+
+def test_an_unfitted_estimator_is_refused(digits):
+    with pytest.raises(NotFittedError):
+        to_onnx(AutoencoderTransformer(), digits[:1])
