@@ -96,7 +96,11 @@ def _member_arrays(detector, index, member):
     return {
         "encoder": member.encoder_, "decoder": member.decoder_,
         "model_input_shape": member._model_input_shape,
-        "reference_codes": detector._member_codes[index],
+        # A detector unpickled from before skae kept ``_member_codes`` has them in its searches.
+        "reference_codes": (
+            detector._member_codes[index] if hasattr(detector, "_member_codes")
+            else detector._code_neighbors[index]._fit_X
+        ),
         "k": detector._code_neighbors[index].n_neighbors,
         "error_center": detector.error_center_[index], "error_scale": detector.error_scale_[index],
         "part_center": detector.part_center_[index], "part_scale": detector.part_scale_[index],

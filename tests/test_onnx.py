@@ -1,7 +1,9 @@
 """ONNX: every estimator and the pipelines around them, run by onnxruntime as in Python."""
 
+import copy
 import inspect
 
+import keras
 import numpy as np
 import onnx
 import onnxruntime
@@ -69,6 +71,30 @@ def test_codes_and_reconstructions_match_python(autoencoders, name, dtype):
     np.testing.assert_allclose(reconstructions, expected, rtol=0, atol=ATOL)
 
 
+class SubclassedEncoder(keras.Model):
+    """A subclassed Keras model: its graph exists only once it is called."""
+
+    def __init__(self, units):
+        super().__init__()
+        self.dense = keras.layers.Dense(units, activation="relu")
+
+    def call(self, x):
+        return self.dense(x)
+
+
+def subclassed_architecture(input_shape, latent_dim):
+    return SubclassedEncoder(latent_dim), keras.Sequential([keras.layers.Dense(input_shape[0])])
+
+
+def test_a_callable_architecture_of_subclassed_models_converts(digits):
+    X = digits[:200].astype(np.float32)
+    estimator = AutoencoderTransformer(
+        latent_dim=3, architecture=subclassed_architecture, output_activation=None, **SMALL
+    ).fit(X)
+    (codes,) = run(to_onnx(estimator, X[:1]), X)
+    np.testing.assert_allclose(codes, estimator.transform(X), rtol=0, atol=ATOL)
+
+
 def test_a_denoiser_ships_as_its_denoise(autoencoders, digit_images):
     denoiser, _ = autoencoders["conv denoiser"]
     noisy = denoiser.corrupt(digit_images[:200], random_state=0).astype(np.float32)
@@ -109,6 +135,9 @@ def test_the_detector_converts_as_predict_and_decision_function(digits):
     np.testing.assert_array_equal(labels, detector.predict(X))
     assert (labels == -1).any() and (labels == 1).any()
     np.testing.assert_allclose(scores.ravel(), detector.decision_function(X), rtol=0, atol=ATOL)
+    older = copy.copy(detector)
+    del older._member_codes  # as unpickled from a skae that kept only the neighbour searches
+    np.testing.assert_array_equal(run(to_onnx(older, X[:1]), X)[1], scores)
 
 
 def test_a_detector_of_other_members_is_refused_by_name(digits):
