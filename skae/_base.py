@@ -386,7 +386,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         part = {"model": self.model_, "encoder": self.encoder_, "decoder": self.decoder_}[part_name]
         input_shape = (X.shape[1],) if part_name == "decoder" else self._model_input_shape
         function = _engines.predict_function(self._engine_key, part_name, part)
-        return _batching.predict(function, X, input_shape)
+        return _batching.predict(function, X, input_shape, function.batch_size)
 
     def transform(self, X):
         """Encode ``X`` into codes.
@@ -429,10 +429,11 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         errors = np.empty(X_input.shape[0], dtype=np.float64)
         function = _engines.predict_function(self._engine_key, "model", self.model_)
         for start, stop, outputs in _batching.prediction_chunks(
-            function, X_input, self._model_input_shape
+            function, X_input, self._model_input_shape, function.batch_size
         ):
-            difference = X_target[start:stop] - outputs[0].astype(np.float64)
-            errors[start:stop] = np.mean(np.square(difference), axis=1)
+            # One float64 temporary per batch, squared in place.
+            difference = np.subtract(X_target[start:stop], outputs[0], dtype=np.float64)
+            errors[start:stop] = np.mean(np.square(difference, out=difference), axis=1)
         return errors
 
     def _score_samples(self, X):

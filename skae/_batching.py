@@ -13,11 +13,24 @@ from typing import Callable, Optional
 
 import numpy as np
 
-#: Rows per prediction call. Every call has exactly this many rows, the last
-#: chunk zero-padded, because a float32 Dense kernel gives results that depend
-#: on the batch size: a row's output then does not depend on the rows it is
-#: batched with. 256 keeps a 1-row call near 1 ms and large inputs fast.
+#: The prediction batch every model can run in. A float32 matrix product's
+#: result can depend on the batch size (on a 2-core EPYC, a 1-row batch's
+#: differs in the last bits from a larger one's), which would make a row's
+#: outputs depend on the rows batched with it; so other sizes are used only
+#: once checked to give each row the same outputs (:func:`same_rows`), and
+#: batches of exactly this many rows, the last one zero-padded, replace them.
 PREDICT_BATCH_SIZE = 256
+
+#: Smallest and largest prediction batch (see :func:`prediction_batch_size`).
+MIN_PREDICT_BATCH_SIZE = 8
+MAX_PREDICT_BATCH_SIZE = 2048
+#: Most bytes a prediction batch's input, or any one of its outputs, takes
+#: (see :func:`largest_prediction_batch`).
+MAX_PREDICT_BATCH_BYTES = 8 * 2**20
+
+#: Start of every prediction batch, in bytes: TensorFlow can take aligned
+#: NumPy memory without a copy.
+ALIGNMENT = 64
 
 
 def as_model_input(rows, model_input_shape):
@@ -142,34 +155,97 @@ def training_data(
     return TrainingData(make_batches, steps_per_epoch, validation_data)
 
 
+def largest_prediction_batch(row_bytes):
+    """Rows of the largest prediction batch for rows of ``row_bytes`` bytes, in or out.
+
+    :data:`MAX_PREDICT_BATCH_SIZE`, or fewer (a power of two, at least
+    :data:`PREDICT_BATCH_SIZE`) to keep the batch within
+    :data:`MAX_PREDICT_BATCH_BYTES`: wide samples, large images say, take
+    fewer rows at a time.
+    """
+    rows = MAX_PREDICT_BATCH_SIZE
+    while rows > PREDICT_BATCH_SIZE and rows * row_bytes > MAX_PREDICT_BATCH_BYTES:
+        rows //= 2
+    return rows
+
+
+def prediction_batch_size(n_rows, largest=MAX_PREDICT_BATCH_SIZE):
+    """Rows of the next prediction batch when ``n_rows`` rows are left.
+
+    ``largest`` while that many are left, else the power of two that holds
+    them, at least :data:`MIN_PREDICT_BATCH_SIZE`: a few rows are not padded
+    to a large batch, and few batch shapes are ever used (each is traced and
+    checked once).
+    """
+    if n_rows >= largest:
+        return largest
+    return max(MIN_PREDICT_BATCH_SIZE, 1 << (n_rows - 1).bit_length())
+
+
+def aligned_empty(shape):
+    """An uninitialised float32 array of ``shape`` starting at an :data:`ALIGNMENT` boundary."""
+    size = math.prod(shape)
+    raw = np.empty(size + ALIGNMENT // 4, dtype=np.float32)
+    offset = (-raw.ctypes.data % ALIGNMENT) // 4
+    return raw[offset : offset + size].reshape(shape)
+
+
+def same_rows(predict_batch, sample_shape, batch_size, reference_size=PREDICT_BATCH_SIZE, seed=0):
+    """Whether batches of ``batch_size`` rows give each row the same outputs as ``reference_size``, bit for bit.
+
+    Compares the outputs of ``reference_size`` random rows with those of the
+    same rows in a batch of ``batch_size`` (the first rows of it, or all of
+    it repeated, whichever fits).
+    """
+    probe = np.random.default_rng(seed).random((reference_size, *sample_shape), dtype=np.float32)
+    reference = [np.asarray(output).reshape(reference_size, -1) for output in predict_batch(probe)]
+    if batch_size <= reference_size:
+        outputs = predict_batch(probe[:batch_size])
+        expected = [output[:batch_size] for output in reference]
+    else:
+        repeats = -(-batch_size // reference_size)
+        outputs = predict_batch(np.concatenate([probe] * repeats)[:batch_size])
+        expected = [np.concatenate([output] * repeats)[:batch_size] for output in reference]
+    return all(
+        np.array_equal(np.asarray(output).reshape(batch_size, -1), wanted, equal_nan=True)
+        for output, wanted in zip(outputs, expected, strict=True)
+    )
+
+
 def prediction_chunks(predict_batch, X, model_input_shape, batch_size=PREDICT_BATCH_SIZE):
-    """Yield ``(start, stop, outputs)`` for 2-D ``X`` in batches of exactly ``batch_size`` rows.
+    """Yield ``(start, stop, outputs)`` for 2-D ``X``, in zero-padded batches.
 
     ``predict_batch`` maps a float32 batch of samples to a list of arrays, one
     per model output; ``outputs`` holds them for rows ``start:stop``,
-    flattened to 2-D. Memory is bounded by one batch.
+    flattened to 2-D, and stays valid until the next chunk is asked for.
+    ``batch_size`` is the rows of every batch, or a function
+    ``(n_rows_left, sample_shape) -> rows`` choosing each batch's. Rows are
+    copied, converted to float32, into one reused :func:`aligned_empty`
+    buffer, so memory is bounded by the largest batch.
     """
-    batch = np.zeros((batch_size, math.prod(model_input_shape)), dtype=np.float32)
-    batch_view = batch.reshape(batch_size, *model_input_shape)
-    # Full float32 chunks of a C-ordered X go to Keras as views, uncopied.
-    pass_views = X.dtype == np.float32 and X.flags.c_contiguous
-    for start in range(0, X.shape[0], batch_size):
-        rows = X[start : start + batch_size]
+    choose = batch_size if callable(batch_size) else lambda n_rows, sample_shape: batch_size
+    buffer = None
+    start, n_samples = 0, X.shape[0]
+    while start < n_samples:
+        size = choose(n_samples - start, model_input_shape)
+        if buffer is None or buffer.shape[0] < size:
+            buffer = aligned_empty((size, math.prod(model_input_shape)))
+        rows = X[start : start + size]
         n_rows = rows.shape[0]
-        if pass_views and n_rows == batch_size:
-            model_input = rows.reshape(batch_size, *model_input_shape)
-        else:
-            batch[:n_rows] = rows
-            batch[n_rows:] = 0.0
-            model_input = batch_view
-        outputs = predict_batch(model_input)
+        buffer[:n_rows] = rows
+        buffer[n_rows:size] = 0.0
+        outputs = predict_batch(buffer[:size].reshape(size, *model_input_shape))
         yield start, start + n_rows, [
-            np.asarray(output).reshape(batch_size, -1)[:n_rows] for output in outputs
+            np.asarray(output).reshape(size, -1)[:n_rows] for output in outputs
         ]
+        start += n_rows
 
 
 def predict(predict_batch, X, model_input_shape, batch_size=PREDICT_BATCH_SIZE):
-    """Run ``predict_batch`` over 2-D ``X``; return one 2-D array per output in ``X``'s dtype."""
+    """Run ``predict_batch`` over 2-D ``X``; return one 2-D array per output in ``X``'s dtype.
+
+    ``batch_size`` is as in :func:`prediction_chunks`.
+    """
     results = None
     for start, stop, outputs in prediction_chunks(predict_batch, X, model_input_shape, batch_size):
         if results is None:

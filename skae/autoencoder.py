@@ -40,9 +40,10 @@ class AutoencoderTransformer(BaseAutoencoder):
 
     Notes
     -----
-    Predictions run through batches of a fixed 256 rows, so a sample's codes
-    do not depend on the other samples passed with it, and memory stays
-    bounded for large inputs.
+    Predictions run in zero-padded batches of sizes checked to give each row
+    the same result bit for bit (up to 2,048 rows; a few rows run in a batch
+    of 8), so a sample's codes do not depend on the other samples passed
+    with it, and memory stays bounded for large inputs.
 
     Pickling, :func:`copy.deepcopy` and :mod:`joblib` store the Keras model
     in Keras's ``.keras`` format; the encoder and decoder still share its

@@ -4,9 +4,18 @@ import numpy as np
 import pytest
 
 from skae._batching import (
+    ALIGNMENT,
+    MAX_PREDICT_BATCH_BYTES,
+    MAX_PREDICT_BATCH_SIZE,
+    MIN_PREDICT_BATCH_SIZE,
+    PREDICT_BATCH_SIZE,
+    aligned_empty,
+    largest_prediction_batch,
     predict,
+    prediction_batch_size,
     prediction_chunks,
     rows_per_pass,
+    same_rows,
     split_validation,
     training_batches,
     training_data,
@@ -117,8 +126,74 @@ def test_prediction_calls_see_full_batches_and_results_keep_the_dtype():
     assert predict(double, X.astype(np.float32), (4,), batch_size=4)[0].dtype == np.float32
 
 
-def test_full_float32_chunks_are_passed_uncopied():
+def test_batches_are_aligned_zero_padded_copies_never_x_itself():
     X32 = X.astype(np.float32)
     seen = []
-    list(prediction_chunks(lambda batch: seen.append(batch) or [batch], X32, (4,), batch_size=5))
-    assert np.shares_memory(seen[0], X32) and np.shares_memory(seen[1], X32)
+
+    def record(batch):
+        seen.append((batch.copy(), batch.ctypes.data % ALIGNMENT, np.shares_memory(batch, X32)))
+        return [batch]
+
+    list(prediction_chunks(record, X32, (4,), batch_size=8))
+    assert [alignment for _, alignment, _ in seen] == [0, 0]
+    assert not any(shared for _, _, shared in seen)
+    np.testing.assert_array_equal(seen[1][0][:2], X32[8:])
+    np.testing.assert_array_equal(seen[1][0][2:], 0.0)
+
+
+def test_a_batch_size_function_chooses_each_batch():
+    asked, sizes = [], []
+
+    def choose(n_rows, sample_shape):
+        asked.append((n_rows, sample_shape))
+        return 4 if n_rows > 4 else 8
+
+    def record(batch):
+        sizes.append(len(batch))
+        return [batch * 3]
+
+    (tripled,) = predict(record, X, (2, 2), batch_size=choose)
+    assert asked == [(10, (2, 2)), (6, (2, 2)), (2, (2, 2))] and sizes == [4, 4, 8]
+    np.testing.assert_array_equal(tripled, X * 3)
+
+
+def test_prediction_batch_sizes_are_powers_of_two_between_the_bounds():
+    assert prediction_batch_size(1) == MIN_PREDICT_BATCH_SIZE
+    assert prediction_batch_size(MIN_PREDICT_BATCH_SIZE + 1) == 2 * MIN_PREDICT_BATCH_SIZE
+    assert prediction_batch_size(255) == prediction_batch_size(256) == 256
+    assert prediction_batch_size(257) == 512
+    assert prediction_batch_size(MAX_PREDICT_BATCH_SIZE - 1) == MAX_PREDICT_BATCH_SIZE
+    assert prediction_batch_size(10**6) == MAX_PREDICT_BATCH_SIZE
+    assert MIN_PREDICT_BATCH_SIZE <= PREDICT_BATCH_SIZE <= MAX_PREDICT_BATCH_SIZE
+    assert prediction_batch_size(10**6, largest=512) == prediction_batch_size(300, largest=512) == 512
+
+
+def test_wide_rows_take_fewer_rows_per_batch_but_never_fewer_than_the_reference():
+    assert largest_prediction_batch(784 * 4) == MAX_PREDICT_BATCH_SIZE  # Fashion-MNIST
+    assert largest_prediction_batch(32 * 32 * 3 * 4) == 512  # CIFAR-10
+    assert largest_prediction_batch(128 * 128 * 3 * 4) == PREDICT_BATCH_SIZE
+    for row_bytes in (4, 3000, 5000, 40_000):
+        rows = largest_prediction_batch(row_bytes)
+        assert rows * row_bytes <= MAX_PREDICT_BATCH_BYTES or rows == PREDICT_BATCH_SIZE
+
+
+@pytest.mark.parametrize("shape", [(3,), (5, 7), (1000, 3)])
+def test_aligned_empty_starts_at_the_alignment(shape):
+    array = aligned_empty(shape)
+    assert array.shape == shape and array.dtype == np.float32 and array.flags.c_contiguous
+    assert array.ctypes.data % ALIGNMENT == 0
+
+
+def rowwise(batch):
+    rows = batch.reshape(len(batch), -1)
+    return [rows * 2, rows.sum(axis=1, keepdims=True)]
+
+
+def batch_dependent(batch):
+    return [batch.reshape(len(batch), -1) + len(batch)]
+
+
+@pytest.mark.parametrize("size", [8, PREDICT_BATCH_SIZE, 300, 2048])
+def test_same_rows_tells_row_wise_functions_from_batch_dependent_ones(size):
+    assert same_rows(rowwise, (2, 3), size)
+    assert same_rows(batch_dependent, (2, 3), size) == (size == PREDICT_BATCH_SIZE)

@@ -1,20 +1,28 @@
-"""Latency and throughput of ``transform`` and ``inverse_transform``.
+"""Latency and throughput of ``transform``, ``inverse_transform`` and ``score_samples``.
 
 Fits the dense and the convolutional tutorial models for one epoch on
 Fashion-MNIST (the weights do not change the speed), then times, in one
-process, ``transform`` on 1, 10, 100, 10,000 and 100,000 rows (the test
-images, tiled) against the fitted encoder's Keras ``predict`` (its default
-batches of 32) and a direct call ``encoder_(x, training=False)`` on the same
-rows; then ``inverse_transform`` of their codes against the decoder's. Each
-figure is the median of repeated calls after a warm-up call on 10 rows;
-``ratio`` is the method's time over ``predict``'s (below 1 is faster).
-A direct call holds every activation at once, so it is skipped where that
-would take gigabytes (the conv model on 100,000 rows).
+process, each skae method on 1, 10, 100, 10,000 and 100,000 rows (the test
+images, tiled, and their codes) against the Keras model it runs, called two
+ways on the same rows: its ``predict`` (default batches of 32) and a direct
+call ``model(x, training=False)``. ``transform`` runs the encoder,
+``inverse_transform`` the decoder and ``score_samples`` the whole model,
+whose Keras calls are followed by the same error in NumPy
+(``-mean((x - reconstruction) ** 2)`` per row, in float64, as skae computes
+it). Each figure is the median of repeated calls after one untimed call on
+the same rows, the ways taking turns; ``ratio`` is the method's time over
+``predict``'s (below 1 is faster). A direct call holds every activation at
+once, so it is skipped where that would take gigabytes (the conv model on
+100,000 rows).
+
+More ways to run a model are more entries of :func:`methods`.
 
     python -m skae.benchmarks.prediction [--quick] [--output DIR]
 """
 
-from ._common import median_seconds, parse_args, report
+import statistics
+
+from ._common import parse_args, report, timed
 
 NAME = "prediction"
 
@@ -22,6 +30,8 @@ ROW_COUNTS = (1, 10, 100, 10_000, 100_000)
 #: A direct call is skipped when its widest float32 activation exceeds this.
 MAX_DIRECT_CALL_BYTES = 2**31
 FIT_IMAGES = 10_000
+#: The baseline of every ``ratio``.
+BASELINE = "Keras predict"
 
 
 def _repeats(n_rows, quick):
@@ -30,35 +40,65 @@ def _repeats(n_rows, quick):
     return 3 if quick else 5
 
 
-def _time_methods(architecture, direction, X, model, skae_method, quick, largest_layer):
-    """Rows timing ``skae_method`` against ``model.predict`` and ``model(X)``."""
-    rows = []
-    n_rows = X.shape[0]
-    small = X[:10]
-    skae_name = f"skae {skae_method.__name__}"
-    methods = {
-        skae_name: (lambda: skae_method(X), lambda: skae_method(small)),
-        "Keras predict": (
-            lambda: model.predict(X, verbose=0), lambda: model.predict(small, verbose=0)
-        ),
+def negative_squared_errors(X, reconstruction):
+    """``score_samples``'s formula on a Keras reconstruction of ``X``: minus each row's mean squared error."""
+    import numpy as np
+
+    rows = X.reshape(X.shape[0], -1)
+    difference = np.subtract(rows, np.asarray(reconstruction).reshape(rows.shape), dtype=np.float64)
+    return -np.mean(np.square(difference, out=difference), axis=1)
+
+
+def directions(estimator, X, codes):
+    """Per direction: the skae method, its input, the Keras model it runs, that model's input and a post-step.
+
+    The post-step maps the first ``n`` rows' Keras outputs to what the skae
+    method returns (``None``: they are used as they are).
+    """
+    model_input = X.reshape(X.shape[0], *estimator.encoder_.input_shape[1:])
+
+    def score(n_rows, reconstruction):
+        return negative_squared_errors(X[:n_rows], reconstruction)
+
+    return {
+        "encode": (estimator.transform, X, estimator.encoder_, model_input, None),
+        "decode": (estimator.inverse_transform, codes, estimator.decoder_, codes, None),
+        "score": (estimator.score_samples, X, estimator.model_, model_input, score),
     }
-    if n_rows * largest_layer * 4 <= MAX_DIRECT_CALL_BYTES:
-        methods["direct call"] = (
-            lambda: model(X, training=False), lambda: model(small, training=False)
-        )
-    seconds = {
-        name: median_seconds(function, _repeats(n_rows, quick), warm_up)
-        for name, (function, warm_up) in methods.items()
+
+
+def methods(skae_method, skae_input, model, model_input, post=None, direct=True):
+    """Name -> ``f(n)`` running that way on the first ``n`` rows; ``None`` for a skipped way."""
+    then = post or (lambda n_rows, outputs: outputs)
+    return {
+        f"skae {skae_method.__name__}": lambda n_rows: skae_method(skae_input[:n_rows]),
+        BASELINE: lambda n_rows: then(n_rows, model.predict(model_input[:n_rows], verbose=0)),
+        "direct call": (lambda n_rows: then(n_rows, model(model_input[:n_rows], training=False))) if direct else None,
     }
-    predict = seconds["Keras predict"]
-    for name in (skae_name, "Keras predict", "direct call"):
-        value = seconds.get(name)  # None: the direct call was skipped
-        rows.append({
-            "model": architecture, "direction": direction, "rows": n_rows, "method": name,
-            "median_ms": value and value * 1e3, "rows_per_s": value and n_rows / value,
-            "ratio": value and value / predict,
-        })
-    return rows
+
+
+def time_methods(labels, ways, n_rows, quick):
+    """Table rows timing each of ``ways`` (see :func:`methods`) on ``n_rows`` rows.
+
+    After one untimed call of each, the ways take turns, one call each per
+    round, so a load that comes and goes on the machine slows them alike.
+    """
+    active = {name: way for name, way in ways.items() if way is not None}
+    for way in active.values():
+        way(n_rows)
+    times = {name: [] for name in active}
+    for _ in range(_repeats(n_rows, quick)):
+        for name, way in active.items():
+            times[name].append(timed(lambda: way(n_rows))[1])
+    seconds = {name: statistics.median(times[name]) if name in times else None for name in ways}
+    baseline = seconds[BASELINE]
+    return [
+        {
+            **labels, "rows": n_rows, "method": name, "median_ms": value and value * 1e3,
+            "rows_per_s": value and n_rows / value, "ratio": value and value / baseline,
+        }
+        for name, value in seconds.items()
+    ]
 
 
 def run(quick=False):
@@ -85,16 +125,10 @@ def run(quick=False):
             if quick and architecture == "conv" and n_rows > 10_000:
                 continue
             X = np.resize(X_test, (n_rows, *X_test.shape[1:]))  # tiled test images
-            model_input = X.reshape(n_rows, *estimator.encoder_.input_shape[1:])
-            codes = estimator.transform(X)
-            rows += _time_methods(
-                architecture, "encode", model_input, estimator.encoder_,
-                estimator.transform, quick, largest_layer,
-            )
-            rows += _time_methods(
-                architecture, "decode", codes, estimator.decoder_,
-                estimator.inverse_transform, quick, largest_layer,
-            )
+            direct = n_rows * largest_layer * 4 <= MAX_DIRECT_CALL_BYTES
+            for direction, setting in directions(estimator, X, estimator.transform(X)).items():
+                labels = {"model": architecture, "direction": direction}
+                rows += time_methods(labels, methods(*setting, direct=direct), n_rows, quick)
     return rows
 
 
