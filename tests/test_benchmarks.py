@@ -7,6 +7,7 @@ the report, not the numbers (those come from ``skae bench``).
 
 import json
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -79,6 +80,7 @@ def test_fit_overhead_pairs_keras_and_skae_fits(tiny_fashion, monkeypatch):
 
 def test_prediction_times_each_method_against_predict(tiny_fashion, monkeypatch):
     monkeypatch.setattr(prediction, "ROW_COUNTS", (1, 300))
+    monkeypatch.setattr(prediction, "PIPELINE_ROW_COUNTS", (1, 300))
     monkeypatch.setattr(prediction, "FIT_IMAGES", 256)
     monkeypatch.setattr(prediction, "MAX_DIRECT_CALL_BYTES", 300 * 784 * 4)  # conv skips 300 rows
     monkeypatch.setattr(prediction, "_repeats", lambda n_rows, quick: 2)
@@ -92,6 +94,22 @@ def test_prediction_times_each_method_against_predict(tiny_fashion, monkeypatch)
     assert all(row["ratio"] == 1.0 for row in predict)
     skipped = [row for row in rows if row["median_ms"] is None]
     assert {(row["model"], row["rows"], row["method"]) for row in skipped} == {("conv", 300, "direct call")}
+    for model in ("dense", "conv"):
+        for direction in ("encode", "score"):
+            assert {(model, direction, n_rows, "onnxruntime") for n_rows in (1, 300)} <= keys
+    pipeline = [row for row in rows if row["model"].startswith("pipeline")]
+    assert {(row["rows"], row["method"]) for row in pipeline} == {
+        (n_rows, method) for n_rows in (1, 300) for method in ("Python predict_proba", "onnxruntime")
+    }
+    assert all(row["ratio"] == 1.0 for row in pipeline if row["method"] == "Python predict_proba")
+
+
+def test_prediction_says_when_onnxruntime_is_not_installed(tiny_fashion, monkeypatch):
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import onnxruntime raises ImportError
+    X = np.zeros((3, 4), dtype=np.float32)
+    assert prediction.onnx_runner(None, X) == "onnxruntime (not installed)"
+    ways = prediction.methods(len, X, None, X, onnx=prediction.onnx_runner(None, X))
+    assert ways["onnxruntime (not installed)"] is None
 
 
 def test_memory_measures_each_case_in_its_own_process(tiny_fashion, monkeypatch, tmp_path):

@@ -15,6 +15,14 @@ the same rows, the ways taking turns; ``ratio`` is the method's time over
 once, so it is skipped where that would take gigabytes (the conv model on
 100,000 rows).
 
+With the ``onnx`` extra, the encoder and the whole model also run as ONNX
+graphs converted by :mod:`skae.onnx` in onnxruntime (``transform`` as it is;
+``score_samples`` as the reconstruction, then the same NumPy error), and a
+last table times a whole Pipeline (MinMaxScaler, the dense autoencoder,
+LogisticRegression) answering ``predict_proba`` in Python and in
+onnxruntime, where the ratio is over the Python Pipeline's time. Without the
+extra those rows say "not installed".
+
 More ways to run a model are more entries of :func:`methods`.
 
     python -m skae.benchmarks.prediction [--quick] [--output DIR]
@@ -30,8 +38,11 @@ ROW_COUNTS = (1, 10, 100, 10_000, 100_000)
 #: A direct call is skipped when its widest float32 activation exceeds this.
 MAX_DIRECT_CALL_BYTES = 2**31
 FIT_IMAGES = 10_000
-#: The baseline of every ``ratio``.
+#: The baseline of every ``ratio`` (the Pipeline table's: :data:`PIPELINE_BASELINE`).
 BASELINE = "Keras predict"
+PIPELINE_BASELINE = "Python predict_proba"
+ONNX = "onnxruntime"
+PIPELINE_ROW_COUNTS = (1, 100_000)
 
 
 def _repeats(n_rows, quick):
@@ -67,17 +78,38 @@ def directions(estimator, X, codes):
     }
 
 
-def methods(skae_method, skae_input, model, model_input, post=None, direct=True):
-    """Name -> ``f(n)`` running that way on the first ``n`` rows; ``None`` for a skipped way."""
+def methods(skae_method, skae_input, model, model_input, post=None, direct=True, onnx=None):
+    """Name -> ``f(n)`` running that way on the first ``n`` rows; ``None`` for a skipped way.
+
+    ``onnx`` is ``f(n)`` running the converted graph, or the name of the row
+    to show without it.
+    """
     then = post or (lambda n_rows, outputs: outputs)
-    return {
+    ways = {
         f"skae {skae_method.__name__}": lambda n_rows: skae_method(skae_input[:n_rows]),
         BASELINE: lambda n_rows: then(n_rows, model.predict(model_input[:n_rows], verbose=0)),
         "direct call": (lambda n_rows: then(n_rows, model(model_input[:n_rows], training=False))) if direct else None,
     }
+    if onnx is not None:
+        ways.update({ONNX: onnx} if callable(onnx) else {onnx: None})
+    return ways
 
 
-def time_methods(labels, ways, n_rows, quick):
+def onnx_runner(model, X, post=None, **options):
+    """``f(n)`` running ``model`` converted by :mod:`skae.onnx` in onnxruntime, or a "not installed" name."""
+    try:
+        import onnxruntime
+
+        from skae.onnx import to_onnx
+    except ImportError:
+        return f"{ONNX} (not installed)"
+    session = onnxruntime.InferenceSession(to_onnx(model, X[:1], **options).SerializeToString())
+    input_name = session.get_inputs()[0].name
+    then = post or (lambda n_rows, outputs: outputs)
+    return lambda n_rows: then(n_rows, session.run(None, {input_name: X[:n_rows]}))
+
+
+def time_methods(labels, ways, n_rows, quick, baseline=BASELINE):
     """Table rows timing each of ``ways`` (see :func:`methods`) on ``n_rows`` rows.
 
     After one untimed call of each, the ways take turns, one call each per
@@ -91,7 +123,7 @@ def time_methods(labels, ways, n_rows, quick):
         for name, way in active.items():
             times[name].append(timed(lambda: way(n_rows))[1])
     seconds = {name: statistics.median(times[name]) if name in times else None for name in ways}
-    baseline = seconds[BASELINE]
+    baseline = seconds[baseline]
     return [
         {
             **labels, "rows": n_rows, "method": name, "median_ms": value and value * 1e3,
@@ -110,7 +142,7 @@ def run(quick=False):
     from skae import AutoencoderTransformer
     from skae.datasets import load_fashion_mnist
 
-    (X_train, _), (X_test, _) = load_fashion_mnist(as_float=True)
+    (X_train, y_train), (X_test, _) = load_fashion_mnist(as_float=True)
     rows = []
     for architecture in ("dense", "conv"):
         estimator = AutoencoderTransformer(architecture=architecture, epochs=1, random_state=0)
@@ -126,9 +158,38 @@ def run(quick=False):
                 continue
             X = np.resize(X_test, (n_rows, *X_test.shape[1:]))  # tiled test images
             direct = n_rows * largest_layer * 4 <= MAX_DIRECT_CALL_BYTES
+            onnx = {
+                "encode": onnx_runner(estimator, X),
+                "score": onnx_runner(estimator, X, reconstruction=True, post=lambda n, out: negative_squared_errors(X[:n], out[0])),
+            }
             for direction, setting in directions(estimator, X, estimator.transform(X)).items():
                 labels = {"model": architecture, "direction": direction}
-                rows += time_methods(labels, methods(*setting, direct=direct), n_rows, quick)
+                ways = methods(*setting, direct=direct, onnx=onnx.get(direction))
+                rows += time_methods(labels, ways, n_rows, quick)
+    return rows + pipeline_rows(X_train[:FIT_IMAGES], y_train[:FIT_IMAGES], X_test, quick)
+
+
+def pipeline_rows(X_train, y_train, X_test, quick):
+    """The whole Pipeline's ``predict_proba`` in Python against onnxruntime, on 1 and 100,000 rows."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MinMaxScaler
+
+    from skae import AutoencoderTransformer
+
+    flat_train = X_train.reshape(len(X_train), -1)
+    pipeline = make_pipeline(
+        MinMaxScaler(), AutoencoderTransformer(epochs=1, random_state=0), LogisticRegression(max_iter=200)
+    ).fit(flat_train, y_train)
+    X = np.resize(X_test.reshape(len(X_test), -1), (max(PIPELINE_ROW_COUNTS), flat_train.shape[1]))
+    onnx = onnx_runner(pipeline, X, options={LogisticRegression: {"zipmap": False}})
+    rows = []
+    for n_rows in PIPELINE_ROW_COUNTS:
+        ways = {PIPELINE_BASELINE: lambda n: pipeline.predict_proba(X[:n])}
+        ways.update({ONNX: onnx} if callable(onnx) else {onnx: None})
+        labels = {"model": "pipeline: MinMaxScaler, dense AE, LogisticRegression", "direction": "predict_proba"}
+        rows += time_methods(labels, ways, n_rows, quick, baseline=PIPELINE_BASELINE)
     return rows
 
 
