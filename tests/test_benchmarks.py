@@ -93,7 +93,9 @@ def test_prediction_times_each_method_against_predict(tiny_fashion, monkeypatch)
     predict = [row for row in rows if row["method"] == "Keras predict"]
     assert all(row["ratio"] == 1.0 for row in predict)
     skipped = [row for row in rows if row["median_ms"] is None]
-    assert {(row["model"], row["rows"], row["method"]) for row in skipped} == {("conv", 300, "direct call")}
+    assert {(row["model"], row["rows"], row["method"]) for row in skipped} == {
+        ("conv", 300, "direct call"), ("conv", 300, "onnxruntime")  # onnxruntime holds every activation too
+    }
     for model in ("dense", "conv"):
         for direction in ("encode", "score"):
             assert {(model, direction, n_rows, "onnxruntime") for n_rows in (1, 300)} <= keys
