@@ -256,7 +256,7 @@ class _Predictor:
             parameter.name == "training" or parameter.kind is parameter.VAR_KEYWORD for parameter in parameters
         ) else {}
         self._function = tf.function(self._call, autograph=False)
-        self._traced = {}  # batch shape -> (concrete function, whether its op call is checked)
+        self._traced = {}  # batch shape -> (concrete function, its output dtypes, None if its op call is unchecked)
         self._usable = {_batching.PREDICT_BATCH_SIZE: True}  # batch size -> same rows as the reference
         self._largest = None  # rows of the largest batch
         self._bound = weakref.WeakKeyDictionary()  # part -> PartFunction

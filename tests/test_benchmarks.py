@@ -109,8 +109,10 @@ def test_prediction_times_each_method_against_predict(tiny_fashion, monkeypatch)
 def test_prediction_says_when_onnxruntime_is_not_installed(tiny_fashion, monkeypatch):
     monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import onnxruntime raises ImportError
     X = np.zeros((3, 4), dtype=np.float32)
-    assert prediction.onnx_runner(None, X) == "onnxruntime (not installed)"
-    ways = prediction.methods(len, X, None, X, onnx=prediction.onnx_runner(None, X))
+    assert prediction.onnx_session(None, X) is None
+    not_installed = prediction.onnx_way(prediction.onnx_session(None, X), X)
+    assert not_installed == "onnxruntime (not installed)"
+    ways = prediction.methods(len, X, None, X, onnx=not_installed)
     assert ways["onnxruntime (not installed)"] is None
 
 

@@ -95,15 +95,21 @@ def methods(skae_method, skae_input, model, model_input, post=None, direct=True,
     return ways
 
 
-def onnx_runner(model, X, post=None, **options):
-    """``f(n)`` running ``model`` converted by :mod:`skae.onnx` in onnxruntime, or a "not installed" name."""
+def onnx_session(model, X, **options):
+    """An onnxruntime session of ``model`` converted by :mod:`skae.onnx` from rows like ``X``; ``None`` without the extra."""
     try:
         import onnxruntime
 
         from skae.onnx import to_onnx
     except ImportError:
+        return None
+    return onnxruntime.InferenceSession(to_onnx(model, X[:1], **options).SerializeToString())
+
+
+def onnx_way(session, X, post=None):
+    """``f(n)`` running ``session`` on the first ``n`` rows of ``X``, or the row's name without a session."""
+    if session is None:
         return f"{ONNX} (not installed)"
-    session = onnxruntime.InferenceSession(to_onnx(model, X[:1], **options).SerializeToString())
     input_name = session.get_inputs()[0].name
     then = post or (lambda n_rows, outputs: outputs)
     return lambda n_rows: then(n_rows, session.run(None, {input_name: X[:n_rows]}))
@@ -153,6 +159,11 @@ def run(quick=False):
             for model in (estimator.encoder_, estimator.decoder_)
             for layer in model.layers
         )
+        # Converted once per model; a graph takes any number of rows.
+        sessions = {
+            "encode": onnx_session(estimator, X_test),
+            "score": onnx_session(estimator, X_test, reconstruction=True),
+        }
         for n_rows in ROW_COUNTS:
             if quick and architecture == "conv" and n_rows > 10_000:
                 continue
@@ -160,8 +171,8 @@ def run(quick=False):
             direct = n_rows * largest_layer * 4 <= MAX_DIRECT_CALL_BYTES
             # onnxruntime also holds every activation at once: skipped where a direct call is.
             onnx = {
-                "encode": onnx_runner(estimator, X),
-                "score": onnx_runner(estimator, X, reconstruction=True, post=lambda n, out: negative_squared_errors(X[:n], out[0])),
+                "encode": onnx_way(sessions["encode"], X),
+                "score": onnx_way(sessions["score"], X, post=lambda n, out: negative_squared_errors(X[:n], out[0])),
             } if direct else {"encode": ONNX, "score": ONNX}
             for direction, setting in directions(estimator, X, estimator.transform(X)).items():
                 labels = {"model": architecture, "direction": direction}
@@ -184,7 +195,7 @@ def pipeline_rows(X_train, y_train, X_test, quick):
         MinMaxScaler(), AutoencoderTransformer(epochs=1, random_state=0), LogisticRegression(max_iter=200)
     ).fit(flat_train, y_train)
     X = np.resize(X_test.reshape(len(X_test), -1), (max(PIPELINE_ROW_COUNTS), flat_train.shape[1]))
-    onnx = onnx_runner(pipeline, X, options={LogisticRegression: {"zipmap": False}})
+    onnx = onnx_way(onnx_session(pipeline, X, options={LogisticRegression: {"zipmap": False}}), X)
     rows = []
     for n_rows in PIPELINE_ROW_COUNTS:
         ways = {PIPELINE_BASELINE: lambda n: pipeline.predict_proba(X[:n])}
