@@ -54,15 +54,18 @@ def rows_per_pass(n_samples, n_replicas=1):
     return n_used
 
 
-def split_validation(X, y, validation_split):
-    """Hold out the last ``validation_split`` share of rows, as Keras does.
+def split_validation(n_samples, validation_split, seed):
+    """Row indices ``(train, validation)`` holding out a random share of rows.
 
-    Returns ``X_train, y_train, X_val, y_val``: the ``y`` parts are ``None``
-    when ``y`` is, and the validation parts without a split.
+    ``validation_split`` of the ``n_samples`` rows (rounded down, as Keras
+    rounds the training share up), drawn by ``seed``; both index arrays are
+    sorted, and ``validation`` is ``None`` without a split. A random share
+    rather than Keras's last rows: on data sorted by class or time those are
+    one class or the latest period (scikit-learn's MLP holds out a random
+    share too).
     """
     if not validation_split:
-        return X, y, None, None
-    n_samples = X.shape[0]
+        return np.arange(n_samples), None
     n_train = math.ceil(n_samples * (1 - validation_split))
     if n_train in (0, n_samples):
         raise ValueError(
@@ -70,32 +73,34 @@ def split_validation(X, y, validation_split):
             f"{'validation' if n_train == n_samples else 'training'} "
             f"samples with n_samples={n_samples}."
         )
-    if y is None:
-        return X[:n_train], None, X[n_train:], None
-    return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
+    order = np.random.default_rng(seed).permutation(n_samples)
+    return np.sort(order[:n_train]), np.sort(order[n_train:])
 
 
 def training_batches(
     inputs, targets, *, batch_size, shuffle, seed, model_input_shape,
-    corrupt=None, passes=None, n_replicas=1,
+    corrupt=None, passes=None, n_replicas=1, rows=None,
 ):
     """Yield ``(inputs, targets)`` float32 batches, reshuffled each pass.
 
-    The batches depend on ``seed`` alone. ``corrupt(batch, rng)``, if given,
-    corrupts each batch of inputs anew with the same generator. ``passes`` is
-    the number of passes over the rows, ``None`` for endless (Keras then reads
+    The batches depend on ``seed`` alone. ``rows`` (sorted indices, default
+    all) are the rows trained on, read one batch at a time, so a memmap is
+    never copied whole. ``corrupt(batch, rng)``, if given, corrupts each
+    batch of inputs anew with the same generator. ``passes`` is the number of
+    passes over the rows, ``None`` for endless (Keras then reads
     ``steps_per_epoch`` batches per epoch). ``targets`` may be ``inputs``
     itself: each batch then serves as both, without a second conversion.
     """
     rng = np.random.default_rng(seed)
-    n_samples = inputs.shape[0]
+    rows = np.arange(inputs.shape[0]) if rows is None else rows
+    n_samples = rows.shape[0]
     n_used = rows_per_pass(n_samples, n_replicas)
     for _ in itertools.repeat(None) if passes is None else range(passes):
         order = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
         for start in range(0, n_used, batch_size):
-            rows = np.sort(order[start : min(start + batch_size, n_used)])
-            X_batch = as_model_input(inputs[rows], model_input_shape)
-            y_batch = X_batch if targets is inputs else as_model_input(targets[rows], model_input_shape)
+            batch = rows[np.sort(order[start : min(start + batch_size, n_used)])]
+            X_batch = as_model_input(inputs[batch], model_input_shape)
+            y_batch = X_batch if targets is inputs else as_model_input(targets[batch], model_input_shape)
             if corrupt is not None:
                 X_batch = corrupt(X_batch, rng)
             yield X_batch, y_batch
@@ -115,7 +120,8 @@ class TrainingData:
 
 def training_data(
     X, y, *, batch_size, shuffle, batch_seed, noise_seed, model_input_shape,
-    corrupt=None, fresh_corruption=False, validation_split=0.0, passes=None, n_replicas=1,
+    corrupt=None, fresh_corruption=False, validation_split=0.0, validation_seed=0,
+    passes=None, n_replicas=1,
 ):
     """Pair inputs with targets, split off validation rows and batch the rest.
 
@@ -123,35 +129,35 @@ def training_data(
     ``corrupt(X, rng)``: per batch with ``fresh_corruption``, else once up
     front, from a generator seeded by ``noise_seed`` (no ``corrupt``: ``X``
     itself, a plain autoencoder). With ``y`` the pairs are used as given.
-    Validation rows, the last ``validation_split`` share as in Keras, are
-    corrupted once.
+    Validation rows, a random ``validation_split`` share drawn by
+    ``validation_seed`` (:func:`split_validation`), are corrupted once.
     """
-    X_train, y_train, X_val, y_val = split_validation(X, y, validation_split)
+    train_rows, val_rows = split_validation(X.shape[0], validation_split, validation_seed)
     noise_rng = np.random.default_rng(noise_seed)
     per_batch = corrupt if y is None and fresh_corruption else None
-    inputs, targets = X_train, (X_train if y is None else y_train)
-    if y is None and corrupt is not None:
-        if per_batch is None:
-            inputs = corrupt(X_train, noise_rng)
-        if X_val is not None:
-            X_val, y_val = corrupt(X_val, noise_rng), X_val
+    inputs, targets = X, (X if y is None else y)
+    if y is None and corrupt is not None and per_batch is None:
+        # Corrupted once, up front: a copy of the training rows.
+        targets = X if val_rows is None else X[train_rows]
+        inputs = corrupt(targets, noise_rng)
+        train_rows = np.arange(targets.shape[0])
     validation_data = None
-    if X_val is not None:
-        val_targets = X_val if y_val is None else y_val
-        val_inputs = as_model_input(X_val, model_input_shape)
-        validation_data = (
-            val_inputs,
-            val_inputs if val_targets is X_val else as_model_input(val_targets, model_input_shape),
-        )
+    if val_rows is not None:
+        X_val = X[val_rows]
+        val_targets = as_model_input(X_val if y is None else y[val_rows], model_input_shape)
+        if y is None and corrupt is not None:
+            X_val = corrupt(X_val, noise_rng)
+        same = y is None and corrupt is None
+        validation_data = (val_targets if same else as_model_input(X_val, model_input_shape), val_targets)
 
     def make_batches():
         return training_batches(
             inputs, targets, batch_size=batch_size, shuffle=shuffle, seed=batch_seed,
             model_input_shape=model_input_shape, corrupt=per_batch, passes=passes,
-            n_replicas=n_replicas,
+            n_replicas=n_replicas, rows=train_rows,
         )
 
-    steps_per_epoch = math.ceil(rows_per_pass(X_train.shape[0], n_replicas) / batch_size)
+    steps_per_epoch = math.ceil(rows_per_pass(train_rows.shape[0], n_replicas) / batch_size)
     return TrainingData(make_batches, steps_per_epoch, validation_data)
 
 

@@ -73,13 +73,26 @@ def test_samples_take_the_model_input_shape():
     assert images[0][0].shape == (5, 2, 2, 1)
 
 
-def test_validation_split_holds_out_the_last_rows_as_keras_does():
-    X_train, y_train, X_val, y_val = split_validation(X, None, 0.25)
-    assert len(X_train) == 8 and y_train is None and y_val is None
-    np.testing.assert_array_equal(X_val, X[8:])
-    assert split_validation(X, X, 0.0) == (X, X, None, None)
+def test_validation_split_holds_out_a_random_share_drawn_by_the_seed():
+    train, val = split_validation(10, 0.25, seed=0)
+    assert len(train) == 8 and len(val) == 2
+    np.testing.assert_array_equal(np.sort(np.concatenate([train, val])), np.arange(10))
+    assert np.all(np.diff(train) > 0) and np.all(np.diff(val) > 0)
+    np.testing.assert_array_equal(split_validation(10, 0.25, seed=0)[1], val)
+    # Not Keras's last rows: over seeds, every row is held out somewhere.
+    held_out = np.concatenate([split_validation(10, 0.25, seed=seed)[1] for seed in range(20)])
+    assert set(held_out) == set(range(10))
+    train, val = split_validation(10, 0.0, seed=0)
+    np.testing.assert_array_equal(train, np.arange(10))
+    assert val is None
     with pytest.raises(ValueError, match="leaves no validation samples"):
-        split_validation(X, None, 0.01)
+        split_validation(10, 0.01, seed=0)
+
+
+def test_validation_rows_of_data_sorted_by_class_are_from_every_class():
+    y = np.repeat([0, 1, 2, 3], 25)  # sorted by class, as many files are
+    _, val = split_validation(100, 0.2, seed=0)
+    assert set(y[val]) == {0, 1, 2, 3}
 
 
 def test_training_data_corrupts_once_up_front_and_the_validation_rows_too():
