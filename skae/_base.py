@@ -4,19 +4,8 @@
 one training entry ``_fit(X, y, *, incremental)`` behind ``fit`` and
 ``partial_fit``, ``transform`` / ``inverse_transform`` / ``score``, the
 scikit-learn tags and pickling. The work it orders lives in modules of its
-own, each a set of functions that never see an estimator:
-
-=============================  ===============================================
-:mod:`skae._validation`        input and parameter checks
-:mod:`skae._batching`          training batches, validation split, prediction chunks
-:mod:`skae._training`          the Keras loop: steps per call, callbacks, Ctrl-C, divergence
-:mod:`skae._engines`           compiled models reused across fits, shared prediction
-:mod:`skae._distribute`        what a ``tf.distribute`` strategy needs
-:mod:`skae._random`            seeds from ``random_state``, without global side effects
-:mod:`skae._serialization`     the pickled state: the Keras model as ``.keras`` bytes
-:mod:`skae.architectures`      the model builders, by name
-:mod:`skae.noise`              the corruptions, by name
-=============================  ===============================================
+own, each a set of functions that never see an estimator (``docs/contributing.rst``
+lists them, and why skae does not build on scikeras's ``BaseWrapper``).
 
 Training is a transaction. ``_fit`` builds a new model (``fit``, or the
 first ``partial_fit``) or takes ``model_``; the model's state is copied into
@@ -35,18 +24,6 @@ hook" in its docstring (``_start_fit``, ``_corruption``, ``_compose_model``,
 ``_set_model``, ``_training_loss``, ``_score_samples``);
 ``docs/contributing.rst`` ("How skae is built") says what each is for, and
 how an estimator uses them.
-
-Why skae does not build on scikeras's ``BaseWrapper``
------------------------------------------------------
-scikeras is the closest prior art and its ideas are kept (parameters routed
-to Keras, a Keras-aware pickle, ``history_``), not its code: on the
-scikit-learn skae supports it defines only the legacy ``_more_tags`` and puts
-its mixins after ``BaseEstimator``; unknown ``__init__`` keywords become
-parameters; its random-state helper switches TensorFlow's op determinism on
-for the process, and importing it patches ``keras.Model.__reduce__``; its
-autoencoder recipe's three models lose their shared weights in a pickle. So
-skae subclasses scikit-learn's ``BaseEstimator`` and mixins and never imports
-scikeras; the two work side by side (``tests/test_ecosystem.py``).
 """
 
 import uuid
@@ -58,7 +35,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, validate_data
 
-from . import _batching, _distribute, _engines, _random, _serialization, _training
+from . import _batching, _defaults, _distribute, _engines, _random, _serialization, _training
 from . import _validation as checks
 from ._version import __version__
 from .architectures import ARCHITECTURES, builder_settings, compose_autoencoder, split_autoencoder
@@ -81,20 +58,21 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         "latent_dim": [Interval(Integral, 1, None, closed="left"), None],
         # The registry's live keys: an architecture registered later is valid.
         "architecture": [StrOptions(ARCHITECTURES.keys()), callable],
-        "hidden_layer_sizes": ["array-like"],
+        "hidden_layer_sizes": [StrOptions({"auto"}), "array-like"],
         "activation": [str, callable],
-        "output_activation": [str, callable, None],
+        "code_activation": [str, callable, None],
+        "output_activation": [StrOptions({"auto"}), str, callable, None],
         "image_shape": ["array-like", None],
         "conv_filters": ["array-like"],
         "loss": [str, callable],
         "optimizer": [str, keras.optimizers.Optimizer],
         "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
-        "validation_split": [Interval(Real, 0, 1, closed="left")],
-        "early_stopping": ["boolean"],
-        "patience": [Interval(Integral, 0, None, closed="left")],
+        "validation_split": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="left")],
+        "early_stopping": [StrOptions({"auto"}), "boolean"],
+        "patience": [StrOptions({"auto"}), Interval(Integral, 0, None, closed="left")],
         "callbacks": [list, None],
         "verbose": [Interval(Integral, 0, 2, closed="both")],
         "random_state": ["random_state"],
@@ -114,20 +92,21 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         latent_dim=None,
         *,
         architecture="dense",
-        hidden_layer_sizes=(),
-        activation="relu",
-        output_activation="sigmoid",
+        hidden_layer_sizes="auto",
+        activation="elu",
+        code_activation=None,
+        output_activation="auto",
         image_shape=None,
         conv_filters=(16, 8),
         loss="mse",
         optimizer="adam",
         learning_rate=None,
-        epochs=10,
+        epochs="auto",
         batch_size=32,
         shuffle=True,
-        validation_split=0.0,
-        early_stopping=False,
-        patience=5,
+        validation_split="auto",
+        early_stopping="auto",
+        patience="auto",
         callbacks=None,
         verbose=0,
         random_state=None,
@@ -138,6 +117,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         self.architecture = architecture
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
+        self.code_activation = code_activation
         self.output_activation = output_activation
         self.image_shape = image_shape
         self.conv_filters = conv_filters
@@ -161,24 +141,21 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     # ------------------------------------------------------------------ #
     def _check_params(self):
         """Check what ``_parameter_constraints`` cannot express."""
-        checks.check_positive_ints(self.hidden_layer_sizes, "hidden_layer_sizes")
+        if not _defaults.is_auto(self.hidden_layer_sizes):
+            checks.check_positive_ints(self.hidden_layer_sizes, "hidden_layer_sizes")
         checks.check_positive_ints(self.conv_filters, "conv_filters", allow_empty=False)
         if self.image_shape is not None:
             checks.check_image_shape(self.image_shape, None)
-        for name in ("activation", "output_activation"):
-            checks.resolve_keras_object(keras.activations.get, getattr(self, name), name)
+        params = self.get_params(deep=False)
+        for name in ("activation", "code_activation", "output_activation"):
+            if name in params and not _defaults.is_auto(params[name]):
+                checks.resolve_keras_object(keras.activations.get, params[name], name)
         loss = self._training_loss()
         if loss is not None:
             checks.resolve_keras_object(keras.losses.get, loss, "loss")
         _engines.make_optimizer(self.optimizer, self.learning_rate)  # fails early if unknown
         if self.distribute is not None:
-            _distribute.check_strategy(self.distribute)
-            replicas = _distribute.n_replicas(self.distribute)
-            if self.batch_size % replicas:
-                raise ValueError(
-                    f"batch_size={self.batch_size} does not split evenly over the "
-                    f"{replicas} replicas of distribute; use a multiple of {replicas}."
-                )
+            _distribute.check_strategy(self.distribute, self.batch_size)
 
     def _validate_samples(self, X, *, reset):
         """Validate ``X`` and return it as a 2-D float array.
@@ -213,7 +190,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             with _random.python_random_seeded(seed):
                 return self.architecture(sample_shape, self.latent_dim)
         builder = ARCHITECTURES[self.architecture]
-        settings = builder_settings(builder, self.get_params(deep=False))
+        settings = builder_settings(builder, self._model_params())
         return builder(sample_shape, self.latent_dim, seed=seed, **settings)
 
     def _compose_model(self, encoder, decoder, input_shape, seed=None):
@@ -249,10 +226,15 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             )
         return self._compose_model(encoder, decoder, model_input_shape, seed=seed)
 
+    def _model_params(self):
+        """The parameters, with the ``"auto"`` ones that build the model resolved."""
+        resolved = {"hidden_layer_sizes": self.hidden_layer_sizes_, "output_activation": self.output_activation_}
+        return {**self.get_params(deep=False), **resolved}
+
     def _current_engine_key(self, model_input_shape):
         """The engine key of the model the current parameters build."""
         model_params = {
-            name: value for name, value in self.get_params(deep=False).items()
+            name: value for name, value in self._model_params().items()
             if name not in self._training_params
         }
         return _engines.make_key(type(self), model_params, model_input_shape)
@@ -315,15 +297,20 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             X = self._validate_samples(X, reset=starts_over)
             y = None if y is None else checks.check_targets(X, y)
             if starts_over:
-                build_seed, batch_seed, noise_seed, self._pass_seed = _random.draw_seeds(self.random_state, 4)
+                build_seed, batch_seed, noise_seed, self._pass_seed, validation_seed = _random.draw_seeds(
+                    self.random_state, 5
+                )
+                self.hidden_layer_sizes_ = _defaults.hidden_layer_sizes(self.hidden_layer_sizes, X.shape[1])
+                self.output_activation_ = self._resolve_output_activation(X if y is None else y)
                 self._start_fit(X, y)
                 model = self._build_model(build_seed)
                 self._engine_key = self._current_engine_key(model.input_shape[1:])
             else:
                 model = self.model_
                 batch_seed, noise_seed = _random.pass_seeds(self._pass_seed, self.n_iter_)
+                validation_seed = None
             history, n_epochs = self._train(
-                model, X, y, batch_seed, noise_seed, incremental=incremental,
+                model, X, y, batch_seed, noise_seed, validation_seed, incremental=incremental,
                 initial_epoch=0 if starts_over else self.n_iter_,
             )
             previous = {} if starts_over else self.history_
@@ -337,20 +324,35 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             raise
         return self
 
-    def _train(self, model, X, y, batch_seed, noise_seed, *, incremental, initial_epoch):
+    def _resolve_output_activation(self, targets):
+        """``output_activation``, or what ``"auto"`` gives for these targets (a hook)."""
+        return _defaults.output_activation(self.output_activation, targets)
+
+
+    def _train(self, model, X, y, batch_seed, noise_seed, validation_seed, *, incremental, initial_epoch):
         """Train ``model`` on an engine; return ``(history, n_epochs)``.
 
-        ``model`` changes only when this returns: its state is copied into an
-        engine, trained there, and copied back.
+        ``fit`` (not ``partial_fit``, one plain pass) resolves the training
+        settings into ``early_stopping_``, ``validation_split_``, ``epochs_``
+        and ``patience_``. ``model`` changes only when
+        this returns: its state is copied into an engine, trained there, and
+        copied back.
         """
+        if not incremental:
+            self.early_stopping_ = _defaults.early_stopping(self.early_stopping, self.epochs)
+            self.validation_split_ = _defaults.validation_split(self.validation_split, X.shape[0], self.early_stopping_)
         model_input_shape = tuple(model.input_shape[1:])
         data = _batching.training_data(
             X, y, batch_size=self.batch_size, shuffle=self.shuffle, batch_seed=batch_seed,
             noise_seed=noise_seed, model_input_shape=model_input_shape,
             corrupt=self._corruption(), fresh_corruption=self._fresh_corruption,
-            validation_split=0.0 if incremental else self.validation_split,
-            passes=1 if incremental else None, n_replicas=_distribute.n_replicas(self.distribute),
+            validation_split=0.0 if incremental else self.validation_split_,
+            validation_seed=validation_seed, passes=1 if incremental else None,
+            n_replicas=_distribute.n_replicas(self.distribute),
         )
+        if not incremental:
+            self.epochs_ = _defaults.epochs(self.epochs, data.steps_per_epoch)
+            self.patience_ = _defaults.patience(self.patience, self.epochs_)
         steps = _training.steps_per_execution(
             data.steps_per_epoch,
             _distribute.max_steps_per_execution(self.distribute, _training.MAX_STEPS_PER_EXECUTION),
@@ -369,9 +371,10 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 batches = _distribute.as_dataset(data.make_batches, model_input_shape)
             result = _training.run_epochs(
                 engine.model, batches, steps_per_epoch=data.steps_per_epoch,
-                epochs=1 if incremental else self.epochs, initial_epoch=initial_epoch,
+                epochs=1 if incremental else self.epochs_, initial_epoch=initial_epoch,
                 validation_data=data.validation_data, callbacks=self.callbacks,
-                early_stopping=self.early_stopping and not incremental, patience=self.patience,
+                early_stopping=not incremental and self.early_stopping_,
+                patience=None if incremental else self.patience_,
                 verbose=self.verbose, on_interrupt=self.on_interrupt,
                 estimator_name=type(self).__name__,
             )

@@ -26,8 +26,8 @@ two logical CPUs:
 import contextlib
 
 
-def check_strategy(strategy):
-    """Reject what cannot train: not a strategy, the default one, missing devices."""
+def check_strategy(strategy, batch_size):
+    """Reject what cannot train: not a strategy, the default one, missing devices, uneven batches."""
     import tensorflow as tf
 
     if not isinstance(strategy, tf.distribute.Strategy):
@@ -52,6 +52,12 @@ def check_strategy(strategy):
             f"distribute uses devices this process does not have: {missing}; it has "
             f"{sorted(known)}. Logical CPU devices must be configured with "
             "tf.config.set_logical_device_configuration before TensorFlow starts."
+        )
+    replicas = n_replicas(strategy)
+    if batch_size % replicas:
+        raise ValueError(
+            f"batch_size={batch_size} does not split evenly over the {replicas} "
+            f"replicas of distribute; use a multiple of {replicas}."
         )
 
 

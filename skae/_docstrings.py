@@ -19,13 +19,23 @@ SHARED_PARAMETERS = """\
         A callable ``f(input_shape, latent_dim)`` returning Keras models
         ``(encoder, decoder)`` builds any other autoencoder; see
         :mod:`skae.architectures` for its contract.
-    hidden_layer_sizes : sequence of int, default=()
+    hidden_layer_sizes : sequence of int, default=(128,)
         Dense layers between the input and the codes (``"dense"`` only); the
-        decoder mirrors them.
-    activation : str or callable, default="relu"
-        Keras activation of the hidden layers and of the codes.
-    output_activation : str or callable or None, default="sigmoid"
+        decoder mirrors them. ``()`` is the tutorials' single code layer,
+        which once trained ties PCA at best: the wins over PCA on tables
+        come from depth (see the Tables guide).
+    activation : str or callable, default="elu"
+        Keras activation of the hidden layers.
+    code_activation : str or callable or None, default=None
+        Keras activation of the codes (of the Dense bottleneck for
+        ``"conv"``); ``None`` is linear, as in Hinton and Salakhutdinov's
+        deep autoencoders. The tutorials' codes are ``"relu"``.
+    output_activation : "auto", str, callable or None, default="auto"
         Keras activation of the reconstruction; ``None`` is linear.
+        ``"auto"`` chooses from the training data (the targets, for explicit
+        pairs): ``"sigmoid"`` when they lie in [0, 1], as pixels divided by
+        255 do, else linear, since a sigmoid cannot reach the negative half
+        of a standardised table. The choice is ``output_activation_``.
     image_shape : tuple of int or None, default=None
         ``(height, width[, channels])`` of one sample. Needed only when
         ``architecture="conv"`` gets flattened 2-D ``X``; image-shaped ``X``
@@ -41,21 +51,32 @@ SHARED_PARAMETERS = """\
     learning_rate : float or None, default=None
         Learning rate of the optimizer; ``None`` keeps the optimizer's own
         (0.001 for Adam).
-    epochs : int, default=10
-        Passes over the training data.
+    epochs : int or "auto", default="auto"
+        Passes over the training data, at most. ``"auto"`` trains up to
+        20,000 gradient steps (at least 10 and at most 1,000 epochs), and
+        turns early stopping on: a small table then gets hundreds of epochs
+        and Fashion-MNIST's 60,000 images about ten. The value used is
+        ``epochs_``.
     batch_size : int, default=32
         Samples per gradient step.
     shuffle : bool, default=True
         Whether to reshuffle the training rows before each epoch.
-    validation_split : float in [0, 1), default=0.0
-        Share of rows, taken from the end of ``X`` as Keras does, held out to
-        report ``val_loss`` in ``history_`` and to drive early stopping.
-    early_stopping : bool, default=False
+    validation_split : float in [0, 1) or "auto", default="auto"
+        Share of rows held out to report ``val_loss`` in ``history_`` and to
+        drive early stopping: a random share drawn by ``random_state``, as
+        scikit-learn's MLP holds out (Keras takes the last rows, which on
+        data sorted by class or time are one class or the latest period).
+        ``"auto"`` holds out 10% when early stopping is on and ``X`` has at
+        least 100 rows, else none (early stopping then monitors the training
+        loss). The value used is ``validation_split_``.
+    early_stopping : bool or "auto", default="auto"
         Stop when the monitored loss (``val_loss`` with a validation split,
         else ``loss``) has not improved for ``patience`` epochs, and keep the
-        best weights.
-    patience : int, default=5
-        Epochs without improvement before early stopping.
+        best weights. ``"auto"`` stops early when ``epochs="auto"``, not for
+        a number of epochs given. The value used is ``early_stopping_``.
+    patience : int or "auto", default="auto"
+        Epochs without improvement before early stopping. ``"auto"`` waits a
+        twentieth of the epochs, at least 5. The value used is ``patience_``.
     callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks for ``fit``, used as given. Keras calls their
         epoch hooks every epoch and their batch hooks once per group of up
@@ -102,7 +123,21 @@ SHARED_ATTRIBUTES = """\
         Per-epoch Keras logs, e.g. ``history_["loss"]`` and, with a
         validation split, ``history_["val_loss"]``.
     n_iter_ : int
-        Number of epochs run (fewer than ``epochs`` after early stopping).
+        Number of epochs run (fewer than ``epochs_`` after early stopping).
+    output_activation_ : str, callable or None
+        The reconstruction's activation: ``output_activation``, or what
+        ``"auto"`` chose from the training data.
+    epochs_ : int
+        The most epochs the last ``fit`` could run: ``epochs``, or what
+        ``"auto"`` gave. (Each ``partial_fit`` call runs one.)
+    early_stopping_ : bool
+        Whether the last ``fit`` stopped early: ``early_stopping``, or what
+        ``"auto"`` gave.
+    patience_ : int
+        The last ``fit``'s patience: ``patience``, or what ``"auto"`` gave.
+    validation_split_ : float
+        The share of rows the last ``fit`` held out: ``validation_split``,
+        or what ``"auto"`` gave.
     input_shape_ : tuple of int
         Shape of one sample as given to ``fit``.
     n_features_in_ : int
@@ -136,10 +171,11 @@ _VARIATIONAL_ENTRIES = """\
     activation : str or callable, default="relu"
         Keras activation of the hidden layers; the codes' means and
         log-variances are linear.
-    output_activation : str or callable or None, default=None
+    output_activation : "auto", str, callable or None, default=None
         Keras activation of the decoder's Gaussian means; ``None`` is linear,
-        for data of any range. Must be ``None`` for ``"bernoulli"``, whose
-        decoder outputs logits.
+        for data of any range, and ``"auto"`` a sigmoid for data in [0, 1].
+        Must be ``None`` or ``"auto"`` for ``"bernoulli"``, whose decoder
+        outputs logits.
     likelihood : {"gaussian", "bernoulli"}, default="gaussian"
         The distribution of a sample given its codes. ``"gaussian"``: each
         feature normal around the decoder's mean, with a variance learned
@@ -161,9 +197,9 @@ _VARIATIONAL_ENTRIES = """\
 
 
 def variational_parameters():
-    """The Parameters block of ``VariationalAutoencoder``: the shared one without ``loss``."""
+    """The Parameters block of ``VariationalAutoencoder``: the shared one without ``loss`` and ``code_activation``."""
     shared = _entries(SHARED_PARAMETERS)
     own = _entries(_VARIATIONAL_ENTRIES)
-    del shared["loss"]
+    del shared["loss"], shared["code_activation"]
     entries = {name: own.pop(name, text) for name, text in shared.items()}
     return "".join([*entries.values(), *own.values()])

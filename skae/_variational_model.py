@@ -85,6 +85,26 @@ def _flat(tensor):
     return ops.reshape(tensor, (ops.shape(tensor)[0], -1))
 
 
+#: Variances the float32 likelihood computes with safely: the floor
+#: ``var_smoothing * variance_scale`` must be at least the first, the largest
+#: variance ``variance_scale * exp(12)`` at most the second (float32 holds
+#: 1.2e-38 to 3.4e38, and squared errors need room on either side).
+SAFE_VARIANCE_RANGE = (1e-30, 1e30)
+
+
+def check_variance_scale(variance_scale, var_smoothing):
+    """Refuse data whose variances a float32 :class:`GaussianLikelihood` cannot compute with."""
+    low, high = SAFE_VARIANCE_RANGE
+    floor, ceiling = var_smoothing * variance_scale, variance_scale * math.exp(LOG_VARIANCE_LIMIT)
+    if floor < low or ceiling > high:
+        raise ValueError(
+            "VariationalAutoencoder computes its Gaussian likelihood in float32, and X's largest "
+            f"feature variance, {variance_scale:.3g}, is outside the range it can model with "
+            f"var_smoothing={var_smoothing:g} (variances {low:g} to {high:g}). Scale X first, "
+            "e.g. with sklearn.preprocessing.StandardScaler."
+        )
+
+
 @keras.saving.register_keras_serializable(package="skae")
 class GaussianLikelihood(layers.Layer):
     """A diagonal Gaussian around the decoder's means, with a learned variance per feature.

@@ -78,6 +78,7 @@ def dense_autoencoder(
     *,
     hidden_layer_sizes=(),
     activation="relu",
+    code_activation="relu",
     output_activation="sigmoid",
     seed=None,
 ):
@@ -96,13 +97,12 @@ def dense_autoencoder(
     hidden_layer_sizes : sequence of int, default=()
         Units of the hidden Dense layers between the input and the codes;
         the decoder mirrors them in reverse order.
-    activation : str or callable, default="relu"
-        Activation of the hidden layers and of the code layer.
-    output_activation : str or callable or None, default="sigmoid"
-        Activation of the reconstruction layer; ``None`` is linear.
+    activation, code_activation, output_activation : str or callable or None
+        Activations of the hidden layers, the code layer and the
+        reconstruction (defaults ``"relu"``, ``"relu"``, ``"sigmoid"``);
+        ``None`` is linear.
     seed : int or None, default=None
-        Seeds the initial weights: the same seed builds the same weights.
-        ``None`` leaves the seeding to Keras (Python's global ``random``).
+        Seeds the initial weights; ``None`` leaves it to Keras (Python's ``random``).
 
     Returns
     -------
@@ -122,7 +122,7 @@ def dense_autoencoder(
     kernel = _kernel_initializers(seed)
     inputs = keras.Input(shape=input_shape, name="encoder_input")
     x = _dense_layers(layers.Flatten(name="encoder_flatten")(inputs), hidden_layer_sizes, activation, kernel, "encoder")
-    codes = layers.Dense(latent_dim, activation, kernel_initializer=kernel(), name="codes")(x)
+    codes = layers.Dense(latent_dim, code_activation, kernel_initializer=kernel(), name="codes")(x)
     encoder = keras.Model(inputs, codes, name="encoder")
     code_inputs = keras.Input(shape=(latent_dim,), name="decoder_input")
     y = _dense_layers(code_inputs, reversed(tuple(hidden_layer_sizes)), activation, kernel, "decoder")
@@ -148,7 +148,7 @@ def _image_input_shape(input_shape):
     return input_shape
 
 
-def _conv_encoder(input_shape, latent_dim, conv_filters, kernel_size, activation, kernel):
+def _conv_encoder(input_shape, latent_dim, conv_filters, kernel_size, activation, code_activation, kernel):
     """The stride-2 convolutions, flattened, then an optional Dense bottleneck."""
     x = inputs = keras.Input(shape=input_shape, name="encoder_input")
     for index, filters in enumerate(conv_filters, 1):
@@ -159,7 +159,7 @@ def _conv_encoder(input_shape, latent_dim, conv_filters, kernel_size, activation
     feature_shape = tuple(x.shape[1:])
     x = layers.Flatten(name="encoder_flatten")(x)
     if latent_dim is not None:
-        x = layers.Dense(latent_dim, activation, kernel_initializer=kernel(), name="codes")(x)
+        x = layers.Dense(latent_dim, code_activation, kernel_initializer=kernel(), name="codes")(x)
     return keras.Model(inputs, x, name="encoder"), feature_shape
 
 
@@ -198,6 +198,7 @@ def conv_autoencoder(
     conv_filters=(16, 8),
     kernel_size=3,
     activation="relu",
+    code_activation="relu",
     output_activation="sigmoid",
     seed=None,
 ):
@@ -213,20 +214,20 @@ def conv_autoencoder(
         ``(height, width, channels)`` of one image, or ``(height, width)``
         for one channel (the models then take ``(height, width, 1)``).
     latent_dim : int or None, default=None
-        ``None`` makes the codes the flattened last feature map (7 * 7 * 8 =
-        392 codes for 28x28 images); an int adds a Dense bottleneck of that
-        many codes after it, and the matching Dense layer to the decoder.
+        ``None`` makes the codes the flattened last feature map (392 for 28x28
+        images); an int adds a Dense bottleneck of that many codes after it,
+        and the matching Dense layer to the decoder.
     conv_filters : sequence of int, default=(16, 8)
         Filters of the stride-2 encoder convolutions, outermost first; the
         decoder uses them in reverse order.
     kernel_size : int, default=3
         Kernel size of every convolution.
-    activation : str or callable, default="relu"
-        Activation of the hidden convolutions and of the bottleneck.
-    output_activation : str or callable or None, default="sigmoid"
-        Activation of the last convolution, which outputs ``channels`` maps.
+    activation, code_activation, output_activation : str or callable or None
+        Activations of the hidden layers, the Dense bottleneck (with an int
+        ``latent_dim``) and the last convolution, which outputs ``channels``
+        maps (defaults ``"relu"``, ``"relu"``, ``"sigmoid"``); ``None`` is linear.
     seed : int or None, default=None
-        Seeds the initial weights; ``None`` leaves the seeding to Keras.
+        Seeds the initial weights; ``None`` leaves it to Keras.
 
     Returns
     -------
@@ -244,13 +245,11 @@ def conv_autoencoder(
     input_shape = _image_input_shape(input_shape)
     kernel = _kernel_initializers(seed)
     encoder, feature_shape = _conv_encoder(
-        input_shape, latent_dim, tuple(conv_filters), kernel_size, activation, kernel
+        input_shape, latent_dim, tuple(conv_filters), kernel_size, activation, code_activation, kernel
     )
-    decoder = _conv_decoder(
-        input_shape, latent_dim, feature_shape, tuple(conv_filters), kernel_size,
-        activation, output_activation, kernel,
+    return encoder, _conv_decoder(
+        input_shape, latent_dim, feature_shape, tuple(conv_filters), kernel_size, activation, output_activation, kernel
     )
-    return encoder, decoder
 
 
 #: Builders selected by the estimators' ``architecture`` strings.

@@ -9,7 +9,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from . import _defaults
 from . import _outlier_scores as scores
+from . import _validation as checks
 from .autoencoder import AutoencoderTransformer
 
 #: Rows each default autoencoder trains on, as IsolationForest's trees do.
@@ -53,11 +55,10 @@ def default_autoencoder(n_features, n_samples):
     (8, (32,), 50)
     """
     latent_dim = max(1, ceil(sqrt(n_features)))
-    steps_per_epoch = ceil(n_samples / 32)
-    epochs = int(np.clip(ceil(DEFAULT_TRAINING_STEPS / steps_per_epoch), 1, DEFAULT_TRAINING_STEPS))
+    epochs = _defaults.epochs_for_budget(DEFAULT_TRAINING_STEPS, ceil(n_samples / 32), 1, DEFAULT_TRAINING_STEPS)
     return AutoencoderTransformer(
         latent_dim=latent_dim, hidden_layer_sizes=(HIDDEN_PER_CODE * latent_dim,), activation="elu",
-        output_activation=None, epochs=epochs, batch_size=32,
+        code_activation="elu", output_activation=None, epochs=epochs, batch_size=32,
     )
 
 
@@ -235,7 +236,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or image-shaped
             Training rows, which may contain some outliers.
         y : None
             Ignored.
@@ -248,7 +249,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
         saved_state = dict(self.__dict__)
         try:
             self._validate_params()
-            X = validate_data(self, X, dtype=[np.float64, np.float32])
+            X = validate_data(self, checks.flatten_samples(X)[0], dtype=[np.float64, np.float32])
             self._fit_members(X)
             self._set_offset(self._fit_scales(X))
         except BaseException:
@@ -326,14 +327,14 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
 
     def _validate(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        return validate_data(self, checks.flatten_samples(X)[0], reset=False, dtype=[np.float64, np.float32])
 
     def score_samples(self, X):
         """Normality of each row: the negative outlier score (higher is more normal).
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or image-shaped
             Rows to score.
 
         Returns
@@ -349,7 +350,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or image-shaped
             Rows to score.
 
         Returns
@@ -364,7 +365,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or image-shaped
             Rows to label.
 
         Returns
@@ -379,7 +380,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or image-shaped
             Rows to explain.
 
         Returns

@@ -7,12 +7,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
-from . import _random
+from . import _defaults, _random
 from ._base import BaseAutoencoder
 from ._docstrings import SHARED_ATTRIBUTES, variational_parameters
 from ._signature import extends_signature
 from ._variational_bounds import evidence_bound
-from ._variational_model import LIKELIHOODS, compose_variational
+from ._variational_model import LIKELIHOODS, check_variance_scale, compose_variational
 
 
 class VariationalAutoencoder(BaseAutoencoder):
@@ -92,7 +92,10 @@ class VariationalAutoencoder(BaseAutoencoder):
     """
 
     _parameter_constraints = {
-        **{name: rule for name, rule in BaseAutoencoder._parameter_constraints.items() if name != "loss"},
+        **{
+            name: rule for name, rule in BaseAutoencoder._parameter_constraints.items()
+            if name not in ("loss", "code_activation")
+        },
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "likelihood": [StrOptions(set(LIKELIHOODS))],
         "beta": [Interval(Real, 0, None, closed="left")],
@@ -102,16 +105,17 @@ class VariationalAutoencoder(BaseAutoencoder):
 
     _training_params = BaseAutoencoder._training_params | {"n_importance"}
 
-    @extends_signature(BaseAutoencoder, without=("loss",))
+    @extends_signature(BaseAutoencoder, without=("loss", "code_activation"))
     def __init__(
-        self, latent_dim=2, *, hidden_layer_sizes=(256,), output_activation=None, likelihood="gaussian",
-        beta=1.0, var_smoothing=1e-3, n_importance=1, **base_params,
+        self, latent_dim=2, *, hidden_layer_sizes=(256,), activation="relu", output_activation=None,
+        likelihood="gaussian", beta=1.0, var_smoothing=1e-3, n_importance=1, **base_params,
     ):
         super().__init__(
-            latent_dim, hidden_layer_sizes=hidden_layer_sizes, output_activation=output_activation,
-            **base_params,
+            latent_dim, hidden_layer_sizes=hidden_layer_sizes, activation=activation,
+            output_activation=output_activation, **base_params,
         )
-        del self.loss  # the likelihood is the loss: not a parameter here
+        # The likelihood is the loss, and the codes are the Gaussian heads' linear means.
+        del self.loss, self.code_activation
         self.likelihood = likelihood
         self.beta = beta
         self.var_smoothing = var_smoothing
@@ -120,7 +124,7 @@ class VariationalAutoencoder(BaseAutoencoder):
     # Hooks of BaseAutoencoder.
     def _check_params(self):
         super()._check_params()
-        if self.likelihood == "bernoulli" and self.output_activation is not None:
+        if self.likelihood == "bernoulli" and not (self.output_activation is None or _defaults.is_auto(self.output_activation)):
             raise ValueError(
                 "likelihood='bernoulli' computes probabilities from the decoder's logits, so "
                 f"the decoder's output must be linear: set output_activation=None, not "
@@ -130,10 +134,17 @@ class VariationalAutoencoder(BaseAutoencoder):
     def _training_loss(self):
         return None  # the sampler and the likelihood add the whole loss
 
+    def _resolve_output_activation(self, targets):
+        if self.likelihood == "bernoulli":
+            return None  # logits
+        return super()._resolve_output_activation(targets)
+
     def _start_fit(self, X, y):
         self._check_bernoulli_range(X)
-        largest_variance = float(np.max(np.var(X, axis=0)))
+        # In float64: a float32 X near 1e20 has a variance float32 cannot hold.
+        largest_variance = float(np.max(np.var(X, axis=0, dtype=np.float64))) if X.size else 0.0
         self._variance_scale = largest_variance if largest_variance > 0 else 1.0
+        check_variance_scale(self._variance_scale, self.var_smoothing)
 
     def _check_bernoulli_range(self, X):
         if self.likelihood == "bernoulli" and X.size and (X.min() < 0 or X.max() > 1):

@@ -37,6 +37,17 @@ def fitted_dense(digits):
     return AutoencoderTransformer(latent_dim=4, **SMALL).fit(digits)
 
 
+def layer_summary(model):
+    """(class name, units or filters, activation name) of each weighted layer."""
+    summary = []
+    for layer in model.layers:
+        if not layer.weights:
+            continue
+        size = getattr(layer, "units", None) or getattr(layer, "filters", None)
+        summary.append((type(layer).__name__, size, layer.activation.__name__))
+    return summary
+
+
 @pytest.fixture
 def close_figures():
     """Close every matplotlib figure a test opened."""

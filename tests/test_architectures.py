@@ -6,23 +6,14 @@ import keras
 import numpy as np
 import pytest
 
+from conftest import layer_summary
+
 from skae.architectures import (
     compose_autoencoder,
     conv_autoencoder,
     dense_autoencoder,
     split_autoencoder,
 )
-
-
-def layer_summary(model):
-    """(class name, units or filters, activation name) of each weighted layer."""
-    summary = []
-    for layer in model.layers:
-        if not layer.weights:
-            continue
-        size = getattr(layer, "units", None) or getattr(layer, "filters", None)
-        summary.append((type(layer).__name__, size, layer.activation.__name__))
-    return summary
 
 
 def test_dense_defaults_are_the_seed_model():
@@ -39,9 +30,9 @@ def test_dense_defaults_are_the_seed_model():
 
 def test_dense_hidden_layers_are_mirrored():
     encoder, decoder = dense_autoencoder(
-        (20,), 3, hidden_layer_sizes=(16, 8), activation="tanh", output_activation=None
+        (20,), 3, hidden_layer_sizes=(16, 8), activation="tanh", code_activation=None, output_activation=None
     )
-    assert layer_summary(encoder) == [("Dense", 16, "tanh"), ("Dense", 8, "tanh"), ("Dense", 3, "tanh")]
+    assert layer_summary(encoder) == [("Dense", 16, "tanh"), ("Dense", 8, "tanh"), ("Dense", 3, "linear")]
     assert layer_summary(decoder) == [("Dense", 8, "tanh"), ("Dense", 16, "tanh"), ("Dense", 20, "linear")]
     assert decoder.output_shape == (None, 20)
 

@@ -147,11 +147,13 @@ def test_optimizer_instance_is_a_template_and_learning_rate_applies(digits):
 
 def test_loss_and_activations_are_passed_to_keras(digits):
     ae = AutoencoderTransformer(
-        latent_dim=3, loss="mae", activation="tanh", output_activation=None, **SMALL
+        latent_dim=3, loss="mae", activation="tanh", code_activation="softsign", output_activation=None,
+        **SMALL,
     ).fit(digits[:200])
     assert ae.model_.loss == "mae"
     assert ae.decoder_.layers[-1].activation.__name__ == "linear"
-    assert ae.encoder_.layers[-1].activation.__name__ == "tanh"
+    assert ae.encoder_.layers[-1].activation.__name__ == "softsign"
+    assert ae.encoder_.layers[-2].activation.__name__ == "tanh"
 
 
 # --------------------------------------------------------------------------- #

@@ -120,6 +120,8 @@ BAD_PARAMS = [
     ({"image_shape": (64,)}, "image_shape"),
     ({"activation": "sigmoidal"}, "activation"),
     ({"output_activation": "nope"}, "output_activation"),
+    ({"code_activation": "nope"}, "code_activation"),
+    ({"hidden_layer_sizes": "wide"}, "hidden_layer_sizes"),
     ({"loss": "absolute"}, "loss"),
     ({"optimizer": "adamant"}, "optimizer"),
     ({"optimizer": 3}, "optimizer"),
@@ -127,12 +129,16 @@ BAD_PARAMS = [
     ({"learning_rate": "fast"}, "learning_rate"),
     ({"epochs": 0}, "epochs"),
     ({"epochs": 1.5}, "epochs"),
+    ({"epochs": "long"}, "epochs"),
     ({"batch_size": 0}, "batch_size"),
     ({"shuffle": "yes"}, "shuffle"),
     ({"validation_split": 1.0}, "validation_split"),
     ({"validation_split": -0.1}, "validation_split"),
+    ({"validation_split": "some"}, "validation_split"),
     ({"early_stopping": 1.0}, "early_stopping"),
+    ({"early_stopping": "yes"}, "early_stopping"),
     ({"patience": -1}, "patience"),
+    ({"patience": "long"}, "patience"),
     ({"callbacks": "early"}, "callbacks"),
     ({"verbose": 3}, "verbose"),
     ({"random_state": "seed"}, "random_state"),
@@ -243,3 +249,39 @@ def test_a_failed_refit_leaves_the_fitted_estimator_as_it_was(fitted):
         model.fit(np.full((5, 3), np.nan))
     assert vars(model) == state
     np.testing.assert_array_equal(model.transform(GOOD), codes)
+
+
+# --------------------------------------------------------------------------- #
+# Tables come in every unit
+# --------------------------------------------------------------------------- #
+@pytest.mark.parametrize("scale", [1e30, 1e-30])
+def test_the_variational_autoencoder_refuses_variances_float32_cannot_hold(scale):
+    X = GOOD * scale
+    TrainingStarted.started = False
+    with pytest.raises(ValueError, match="largest feature variance.*StandardScaler"):
+        VariationalAutoencoder(epochs=2, callbacks=[TrainingStarted()]).fit(X)
+    assert not TrainingStarted.started
+    np.testing.assert_array_equal(X, GOOD * scale)
+
+
+@pytest.mark.parametrize("scale", [1e-8, 1e8])
+def test_the_variational_autoencoder_trains_on_tables_in_small_and_large_units(scale):
+    vae = VariationalAutoencoder(hidden_layer_sizes=(4,), epochs=2, random_state=0).fit(GOOD * scale)
+    assert np.all(np.isfinite(vae.score_samples(GOOD * scale)))
+
+
+def test_a_diverging_fit_prints_nothing_beside_its_error(capsys):
+    with pytest.raises(ValueError, match="Training diverged"):
+        AutoencoderTransformer(output_activation=None, epochs=2).fit(np.full((40, 6), 1e20))
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Invalid loss" not in captured.err
+
+
+def test_the_detector_takes_images_as_the_autoencoders_do():
+    from skae import AutoencoderOutlierDetector
+
+    images = np.random.default_rng(0).random((40, 4, 4, 1))
+    detector = AutoencoderOutlierDetector(n_estimators=2, random_state=0).fit(images)
+    flat = AutoencoderOutlierDetector(n_estimators=2, random_state=0).fit(images.reshape(40, -1))
+    assert detector.n_features_in_ == 16
+    np.testing.assert_array_equal(detector.score_samples(images), flat.score_samples(images.reshape(40, -1)))

@@ -212,7 +212,8 @@ GRID_SEARCH_SCRIPT = textwrap.dedent(
 
     logging.getLogger("tensorflow").addHandler(Recorder())
     search = GridSearchCV(
-        AutoencoderTransformer(batch_size=64, random_state=0), {"latent_dim": list(range(1, 21))}, cv=3
+        AutoencoderTransformer(hidden_layer_sizes=(), epochs=10, batch_size=64, random_state=0),
+        {"latent_dim": list(range(1, 21))}, cv=3,
     ).fit(load_digits().data[:300] / 16.0)
     print(len(search.cv_results_["params"]), sum("retracing" in message for message in messages))
     """
