@@ -17,7 +17,7 @@ import pytest
 import skae.datasets
 from skae.benchmarks import (
     BENCHMARKS, default_names, fit_overhead, many_fits, memory, one_class, out_of_core, outliers, prediction,
-    quality, scale_out, seed_denoiser, vae,
+    quality, scale_out, seed_denoiser, tabular, vae,
 )
 from skae.benchmarks._common import MemorySampler, format_table, median_seconds, report
 from skae.cli import main
@@ -308,7 +308,8 @@ def test_skae_bench_runs_the_named_benchmarks_in_fresh_processes(monkeypatch, tm
     ]
     commands.clear()
     assert main(["bench", "--data", "odds"]) == 0
-    assert commands[-1][2:] == ["skae.benchmarks.outliers", "--output", "benchmark-results", "--data", "odds"]
+    assert commands[-2][2:] == ["skae.benchmarks.outliers", "--output", "benchmark-results", "--data", "odds"]
+    assert commands[-1][2:] == ["skae.benchmarks.tabular", "--output", "benchmark-results", "--data", "odds"]
     assert default_names("odds") == BENCHMARKS
 
 
@@ -420,3 +421,38 @@ def test_rst_table_script_can_leave_out_rows(tmp_path):
     script = runpy.run_path(str(Path(__file__).resolve().parents[1] / "benchmarks" / "rst_table.py"))
     script["main"]([str(path), str(tmp_path / "table.rst"), "caption", "--exclude", "seed=0,1"])
     assert (tmp_path / "table.rst").read_text().splitlines()[3:] == ['   "seed","elbo"', '   "mean of 2","0.500"']
+
+
+def test_tabular_grades_the_autoencoders_against_pca_kernel_pca_and_the_mlp(monkeypatch, tmp_path, capsys):
+    # Two made-up ODDS tables beside the bundled wine, one seed, both code
+    # sizes; tiny models (the real run uses the defaults as shipped).
+    monkeypatch.setattr(tabular, "BUNDLED_DATA_SETS", ("wine",))
+    monkeypatch.setattr(tabular, "ODDS_DATA_SETS", ("glass", "lympho"))
+    monkeypatch.setattr(tabular, "SEEDS", {"full": (0,), "quick": (0,)})
+    monkeypatch.setattr(tabular, "AUTOENCODER_SETTINGS", {"epochs": 1, "hidden_layer_sizes": (4,)})
+    monkeypatch.setattr(tabular, "fashion_available", lambda: False)
+    write_odds_files(tmp_path, ("glass", "lympho"))
+    assert tabular.main(["--data", str(tmp_path), "--output", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    rows = json.loads((tmp_path / "tabular.json").read_text())["rows"]
+    assert [row["data set"] for row in rows] == [
+        "wine", "glass", "lympho", "summary, k=sqrt", "wine", "glass", "lympho", "summary, k=d/4",
+    ]
+    wine = rows[0]
+    assert wine["k"] == "4 (sqrt)" and rows[4]["k"] == "4 (d/4)" and rows[1]["k"] == "2 (sqrt)"
+    for column in ("PCA", "KernelPCA", "MLPRegressor", "AE", "DAE", "VAE"):
+        assert wine[column] > 0
+    assert wine["AE/PCA"] == pytest.approx(wine["AE"] / wine["PCA"])
+    assert 0 <= wine["AE codes acc"] <= 1 and rows[1]["AE codes acc"] is None
+    summary = rows[3]
+    assert summary["AE/PCA"] == pytest.approx(sorted(row["AE/PCA"] for row in rows[:3])[1])
+    assert summary["AE"] == f"{sum(row['AE/PCA'] < 1 for row in rows[:3])} wins"
+    assert "below PCA on" in printed and "median fit" in printed and "logistic regression" in printed
+
+
+def test_tabular_splits_and_standardises_on_the_training_part():
+    X = np.arange(80.0).reshape(40, 2)
+    X_train, X_test, y_train, y_test = tabular.split(X, None, 0)
+    assert X_train.shape == (30, 2) and X_test.shape == (10, 2) and y_train is None
+    np.testing.assert_allclose(X_train.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(X_train.std(axis=0), 1)

@@ -25,6 +25,9 @@ folder run the same modules.
 ``outliers``       the ODDS outlier benchmark with pyod's protocol, against
                    scikit-learn's detectors and pyod's published figures;
                    only with ``--data DIR`` (the ``.mat`` files)
+``tabular``        reconstruction of real tables at the defaults, against PCA,
+                   KernelPCA and scikit-learn's MLP; the ten ODDS tables join
+                   scikit-learn's bundled ones with ``--data DIR``
 =================  =========================================================
 """
 
@@ -38,10 +41,12 @@ from ._common import DEFAULT_OUTPUT
 #: Benchmarks in the order ``skae bench`` runs them.
 BENCHMARKS = (
     "fit_overhead", "prediction", "memory", "many_fits", "out_of_core", "scale_out", "quality", "vae",
-    "seed_denoiser", "one_class", "outliers",
+    "seed_denoiser", "one_class", "outliers", "tabular",
 )
 #: Benchmarks that read data skae cannot ship, from ``--data DIR``.
 NEEDS_DATA = frozenset({"outliers"})
+#: Benchmarks given ``--data DIR`` when there is one: those that need it, and more.
+READS_DATA = NEEDS_DATA | {"tabular"}
 
 
 def default_names(data=None):
@@ -65,7 +70,7 @@ def run_suite(names=None, *, quick=False, output=DEFAULT_OUTPUT, data=None):
         command = [sys.executable, "-m", f"{__name__}.{name}", "--output", str(output)]
         if quick:
             command.append("--quick")
-        if data is not None and name in NEEDS_DATA:
+        if data is not None and name in READS_DATA:
             command += ["--data", str(data)]
         print(f"\n== {name} ==", flush=True)
         start = time.perf_counter()

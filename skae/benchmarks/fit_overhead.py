@@ -19,7 +19,7 @@ ends with the medians.
 import math
 import statistics
 
-from ._common import parse_args, report, timed
+from ._common import TUTORIAL, parse_args, report, timed
 
 NAME = "fit_overhead"
 
@@ -79,7 +79,7 @@ def skae_estimator(architecture, X, epochs, seed):
     from skae import AutoencoderTransformer
 
     estimator = AutoencoderTransformer(
-        architecture=architecture, loss=LOSSES[architecture], epochs=epochs, batch_size=32, random_state=seed
+        architecture=architecture, loss=LOSSES[architecture], epochs=epochs, random_state=seed, **TUTORIAL
     )
     return estimator.fit(X)
 

@@ -20,7 +20,7 @@ import logging
 import sys
 import time
 
-from ._common import parse_args, report, run_child
+from ._common import TUTORIAL, parse_args, report, run_child
 
 NAME = "many_fits"
 
@@ -54,7 +54,7 @@ def _fit_function(case, X):
     if case.startswith("skae"):
         from skae import AutoencoderTransformer
 
-        return lambda: AutoencoderTransformer(latent_dim=8, epochs=1).fit(X).transform(X)
+        return lambda: AutoencoderTransformer(latent_dim=8, epochs=1, **TUTORIAL).fit(X).transform(X)
 
     def plain_keras():
         if case.endswith("clear_session"):

@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ._common import parse_args, report, run_child, timed_peak_memory
+from ._common import TUTORIAL, parse_args, report, run_child, timed_peak_memory
 
 NAME = "memory"
 
@@ -86,7 +86,7 @@ def run(quick=False, workdir=None):
         write_rows(data_path, n_rows)
         (X_train, _), _ = load_fashion_mnist(as_float=True)
         X_train = X_train[:FIT_IMAGES]
-        estimator = AutoencoderTransformer(epochs=1, random_state=0)
+        estimator = AutoencoderTransformer(epochs=1, random_state=0, **TUTORIAL)
         joblib.dump(estimator.fit(X_train.reshape(len(X_train), -1)), model_path)
         return [run_child(f"skae.benchmarks.{NAME}", case, data_path, model_path) for case in CASES]
 

@@ -36,7 +36,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ._common import parse_args, report, run_child, timed, timed_peak_memory
+from ._common import TUTORIAL, parse_args, report, run_child, timed, timed_peak_memory
 from .memory import write_rows
 
 NAME = "out_of_core"
@@ -75,7 +75,7 @@ def _trainer(case, X):
     from skae import AutoencoderTransformer
 
     def estimator():
-        return AutoencoderTransformer(epochs=1, batch_size=MEMORY_BATCH_SIZE, random_state=0)
+        return AutoencoderTransformer(epochs=1, random_state=0, **{**TUTORIAL, "batch_size": MEMORY_BATCH_SIZE})
 
     if case.startswith("Keras"):
         def train(rows):
@@ -129,11 +129,11 @@ def run_quality(quick=False):
     rows = []
     for seed in seeds:
         fitted, fit_seconds = timed(
-            lambda: AutoencoderTransformer(epochs=epochs, random_state=seed).fit(X_train)
+            lambda: AutoencoderTransformer(epochs=epochs, random_state=seed, **TUTORIAL).fit(X_train)
         )
 
         def stream():
-            model = AutoencoderTransformer(random_state=seed)
+            model = AutoencoderTransformer(random_state=seed, **TUTORIAL)
             for _ in range(epochs):
                 for chunk in chunks:
                     model.partial_fit(chunk)
@@ -165,7 +165,7 @@ def run_rollback_cost(quick=False):
 
     (X_train, _), _ = load_fashion_mnist(as_float=True)
     chunk = X_train[:QUALITY_CHUNK_ROWS].reshape(QUALITY_CHUNK_ROWS, -1)
-    estimator = AutoencoderTransformer(random_state=0).partial_fit(chunk)
+    estimator = AutoencoderTransformer(random_state=0, **TUTORIAL).partial_fit(chunk)
     engine = _engines.new_engine(estimator.model_, steps_per_execution=32)
     repeats = 10 if quick else ROLLBACK_REPEATS
 

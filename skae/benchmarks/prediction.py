@@ -30,7 +30,7 @@ More ways to run a model are more entries of :func:`methods`.
 
 import statistics
 
-from ._common import parse_args, report, timed
+from ._common import TUTORIAL, parse_args, report, timed
 
 NAME = "prediction"
 
@@ -151,7 +151,7 @@ def run(quick=False):
     (X_train, y_train), (X_test, _) = load_fashion_mnist(as_float=True)
     rows = []
     for architecture in ("dense", "conv"):
-        estimator = AutoencoderTransformer(architecture=architecture, epochs=1, random_state=0)
+        estimator = AutoencoderTransformer(architecture=architecture, epochs=1, random_state=0, **TUTORIAL)
         estimator.fit(X_train[:FIT_IMAGES])
         # The widest activation per row decides what a direct call holds.
         largest_layer = max(
@@ -192,7 +192,7 @@ def pipeline_rows(X_train, y_train, X_test, quick):
 
     flat_train = X_train.reshape(len(X_train), -1)
     pipeline = make_pipeline(
-        MinMaxScaler(), AutoencoderTransformer(epochs=1, random_state=0), LogisticRegression(max_iter=200)
+        MinMaxScaler(), AutoencoderTransformer(epochs=1, random_state=0, **TUTORIAL), LogisticRegression(max_iter=200)
     ).fit(flat_train, y_train)
     X = np.resize(X_test.reshape(len(X_test), -1), (max(PIPELINE_ROW_COUNTS), flat_train.shape[1]))
     onnx = onnx_way(onnx_session(pipeline, X, options={LogisticRegression: {"zipmap": False}}), X)

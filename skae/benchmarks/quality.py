@@ -19,7 +19,7 @@ on its codes, next to the same classifier on the raw pixels, and to
 ``--quick`` fits on 10,000 images, 64 codes only, with a third of the epochs.
 """
 
-from ._common import accuracy, code_classifier, parse_args, report, timed
+from ._common import TUTORIAL, accuracy, code_classifier, parse_args, report, timed
 
 NAME = "quality"
 
@@ -39,15 +39,16 @@ def transformers(n_codes, quick=False):
     return {
         "PCA": PCA(n_codes, random_state=0),
         "dense AE (tutorial)": AutoencoderTransformer(
-            latent_dim=n_codes, epochs=epochs(10), random_state=0
+            latent_dim=n_codes, epochs=epochs(10), random_state=0, **TUTORIAL
         ),
         "dense AE 512-256": AutoencoderTransformer(
-            latent_dim=n_codes, hidden_layer_sizes=(512, 256), batch_size=128,
+            latent_dim=n_codes, hidden_layer_sizes=(512, 256), activation="relu", code_activation="relu",
+            output_activation="sigmoid", batch_size=128,
             learning_rate=1e-3, epochs=epochs(20), random_state=0,
         ),
         "conv AE 16-32 elu": AutoencoderTransformer(
             architecture="conv", latent_dim=n_codes, conv_filters=(16, 32), activation="elu",
-            batch_size=128, learning_rate=2e-3, epochs=epochs(12), random_state=0,
+            code_activation="elu", output_activation="sigmoid", batch_size=128, learning_rate=2e-3, epochs=epochs(12), random_state=0,
         ),
     }
 

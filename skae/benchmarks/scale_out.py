@@ -37,7 +37,7 @@ import statistics
 import sys
 import tempfile
 
-from ._common import parse_args, report, run_child, timed
+from ._common import TUTORIAL, parse_args, report, run_child, timed
 
 NAME = "scale_out"
 
@@ -62,7 +62,7 @@ def _search(X, sizes, folds, epochs, **kwargs):
     from skae import AutoencoderTransformer
 
     search = GridSearchCV(
-        AutoencoderTransformer(epochs=epochs, random_state=0),
+        AutoencoderTransformer(epochs=epochs, random_state=0, **TUTORIAL),
         {"latent_dim": list(sizes)},
         cv=folds,
         refit=False,
@@ -144,7 +144,7 @@ def measure_multi_device(data_path, epochs, batch_size, repeats):
     for name, strategy in strategies.items():
         def fit():
             return AutoencoderTransformer(
-                epochs=epochs, batch_size=batch_size, random_state=0, distribute=strategy
+                epochs=epochs, random_state=0, distribute=strategy, **{**TUTORIAL, "batch_size": batch_size}
             ).fit(X)
 
         runs = [timed(fit) for _ in range(repeats)]
@@ -240,7 +240,7 @@ def _fitted_dense_model():
 
     (X_train, _), _ = load_fashion_mnist(as_float=True)
     X = X_train[:TRANSFORM_FIT_IMAGES].reshape(-1, 784)
-    return AutoencoderTransformer(epochs=1, random_state=0).fit(X)
+    return AutoencoderTransformer(epochs=1, random_state=0, **TUTORIAL).fit(X)
 
 
 #: Columns of the cluster-transform table.
