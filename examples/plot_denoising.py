@@ -49,7 +49,7 @@ except FileNotFoundError:
     data_name = "the 8x8 digits"
     # Small data: a dense net, 200 epochs of 11 batches of 128 (2,200 steps).
     denoiser = DenoisingAutoencoder(
-        latent_dim=32, hidden_layer_sizes=(256,), activation="elu", loss="mse",
+        latent_dim=32, hidden_layer_sizes=(256,), activation="elu", code_activation="elu", loss="mse",
         epochs=200, batch_size=128, learning_rate=3e-3, random_state=0, **noise,
     )
 print(f"{data_name}: {len(X_train)} training and {len(X_test)} test images of shape {X_train.shape[1:]}")

@@ -40,14 +40,18 @@ try:
     (X_train, _), (X_test, _) = load_fashion_mnist(as_float=True, download=False)
     X_train = X_train[:20000]
     data_name = "Fashion-MNIST"
-    # The tutorial's model: 64 codes, 10 epochs of batches of 32.
-    autoencoder = AutoencoderTransformer(latent_dim=64, epochs=10, random_state=0)
+    # The tutorial's model exactly: Dense(64, relu) codes, a sigmoid output,
+    # 10 epochs of batches of 32 (the defaults would train longer, with early stopping).
+    autoencoder = AutoencoderTransformer(
+        latent_dim=64, hidden_layer_sizes=(), activation="relu", code_activation="relu",
+        output_activation="sigmoid", epochs=10, batch_size=32, random_state=0,
+    )
 except FileNotFoundError:
     (X_train, _), (X_test, _) = load_digit_images()
     data_name = "the 8x8 digits"
     # Small data: a deeper net, 200 epochs of 11 batches of 128 (2,200 steps).
     autoencoder = AutoencoderTransformer(
-        latent_dim=16, hidden_layer_sizes=(128, 64), activation="elu",
+        latent_dim=16, hidden_layer_sizes=(128, 64), activation="elu", code_activation="elu",
         epochs=200, batch_size=128, learning_rate=3e-3, random_state=0,
     )
 print(f"{data_name}: {len(X_train)} training and {len(X_test)} test images of shape {X_train.shape[1:]}")

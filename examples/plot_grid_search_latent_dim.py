@@ -30,8 +30,8 @@ from skae.datasets import load_digit_images
 
 # A net for small data: two ELU layers, 200 epochs of batches of 128.
 autoencoder = AutoencoderTransformer(
-    hidden_layer_sizes=(128, 64), activation="elu", epochs=200, batch_size=128, learning_rate=3e-3,
-    random_state=0,
+    hidden_layer_sizes=(128, 64), activation="elu", code_activation="elu", epochs=200, batch_size=128,
+    learning_rate=3e-3, random_state=0,
 )
 grid = {"latent_dim": [2, 8, 32]}
 search = GridSearchCV(autoencoder, grid, cv=2).fit(X_train)

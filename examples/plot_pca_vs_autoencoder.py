@@ -46,7 +46,7 @@ sizes = [4, 16, 48]
 def autoencoder(latent_dim):
     """A net for small data: two ELU layers, 200 epochs of batches of 128."""
     return AutoencoderTransformer(
-        latent_dim=latent_dim, hidden_layer_sizes=(128, 64), activation="elu",
+        latent_dim=latent_dim, hidden_layer_sizes=(128, 64), activation="elu", code_activation="elu",
         epochs=200, batch_size=128, learning_rate=3e-3, random_state=0,
     )
 

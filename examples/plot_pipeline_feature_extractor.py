@@ -37,7 +37,7 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_
 # small data: two ELU layers, 200 epochs of batches of 128.
 def autoencoder(latent_dim):
     return AutoencoderTransformer(
-        latent_dim=latent_dim, hidden_layer_sizes=(128, 64), activation="elu",
+        latent_dim=latent_dim, hidden_layer_sizes=(128, 64), activation="elu", code_activation="elu",
         epochs=200, batch_size=128, learning_rate=3e-3, random_state=0,
     )
 

@@ -233,16 +233,23 @@ def _demo_estimators(small_data, n_train, epochs, quick):
     noise = dict(noise="gaussian", noise_factor=0.2)
     if not small_data:
         epochs = epochs or (5 if quick else 10)
+        # The tutorials' models exactly, not the defaults (chosen for tables).
         return (
-            AutoencoderTransformer(latent_dim=64, epochs=epochs, verbose=1, random_state=0),
-            DenoisingAutoencoder(architecture="conv", loss="mae", epochs=epochs, verbose=1, random_state=0, **noise),
+            AutoencoderTransformer(
+                latent_dim=64, hidden_layer_sizes=(), activation="relu", code_activation="relu",
+                output_activation="sigmoid", epochs=epochs, batch_size=32, verbose=1, random_state=0,
+            ),
+            DenoisingAutoencoder(
+                architecture="conv", loss="mae", output_activation="sigmoid", epochs=epochs,
+                batch_size=32, verbose=1, random_state=0, **noise,
+            ),
         )
     validation_split = 0.1
     steps_per_epoch = math.ceil(n_train * (1 - validation_split) / 32)
     epochs = epochs or math.ceil(SMALL_DATA_STEPS / (2 if quick else 1) / steps_per_epoch)
     training = dict(
-        activation="elu", epochs=epochs, validation_split=validation_split, early_stopping=True,
-        patience=20, random_state=0,
+        activation="elu", code_activation="elu", epochs=epochs, validation_split=validation_split,
+        early_stopping=True, patience=20, random_state=0,
     )
     return (
         AutoencoderTransformer(latent_dim=16, hidden_layer_sizes=(128, 64), **training),

@@ -29,3 +29,25 @@ def test_ci_builds_the_readmes_documentation():
     assert "sphinx -W" in command
     ci_lines = [line.strip() for line in ROOT.joinpath(".ci", "run").read_text().splitlines()]
     assert command in ci_lines
+
+
+def python_blocks():
+    return ROOT.joinpath("README.md").read_text().split("```python\n")[1:]
+
+
+def test_the_first_example_runs_as_written_and_beats_pca_on_the_table():
+    # The README's table example, exactly as printed; its comment's figures are this run's.
+    namespace = {}
+    exec(python_blocks()[0].split("\n```", 1)[0], namespace)
+    ae_score = namespace["scorer"](namespace["ae"], namespace["X_test"])
+    pca_score = namespace["scorer"](namespace["pca"], namespace["X_test"])
+    assert ae_score > pca_score
+    assert f"({ae_score:.1f}, {pca_score:.1f})" in python_blocks()[0]
+
+
+def test_the_image_example_states_the_tutorials_models_in_full():
+    block = python_blocks()[1]
+    assert 'hidden_layer_sizes=(), activation="relu", code_activation="relu"' in block
+    assert 'output_activation="sigmoid", epochs=10, batch_size=32' in block
+    # 3-D images reach the pipeline's estimators flattened (a scaler would refuse them).
+    assert "make_pipeline(flatten," in block
