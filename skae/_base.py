@@ -328,15 +328,13 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         """``output_activation``, or what ``"auto"`` gives for these targets (a hook)."""
         return _defaults.output_activation(self.output_activation, targets)
 
-
     def _train(self, model, X, y, batch_seed, noise_seed, validation_seed, *, incremental, initial_epoch):
         """Train ``model`` on an engine; return ``(history, n_epochs)``.
 
         ``fit`` (not ``partial_fit``, one plain pass) resolves the training
         settings into ``early_stopping_``, ``validation_split_``, ``epochs_``
-        and ``patience_``. ``model`` changes only when
-        this returns: its state is copied into an engine, trained there, and
-        copied back.
+        and ``patience_``. ``model`` changes only when this returns: its state
+        is copied into an engine, trained there, and copied back.
         """
         if not incremental:
             self.early_stopping_ = _defaults.early_stopping(self.early_stopping, self.epochs)
