@@ -102,7 +102,7 @@ def split(X, y, seed):
     return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
 
 
-def make_model(method, k, seed, n_train):
+def make_model(method, k, seed):
     """The model ``method`` with ``k`` codes, as this benchmark fits it."""
     import skae
     from sklearn.decomposition import PCA, KernelPCA
@@ -143,7 +143,7 @@ def run_split(name, X, y, seed, k):
     figures = {}
     fitted = {}
     for method in (*BASELINES, *AUTOENCODERS):
-        model = make_model(method, k, seed, X_train.shape[0])
+        model = make_model(method, k, seed)
         reconstruction, seconds = fit_and_reconstruct(method, model, X_train, X_test, seed)
         figures[f"{method} mse"] = float(np.mean((reconstruction - X_test) ** 2))
         figures[f"{method} fit s"] = seconds
