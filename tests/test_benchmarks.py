@@ -16,8 +16,8 @@ import pytest
 
 import skae.datasets
 from skae.benchmarks import (
-    BENCHMARKS, default_names, fit_overhead, many_fits, memory, one_class, out_of_core, outliers, prediction,
-    quality, scale_out, seed_denoiser, tabular, vae,
+    BENCHMARKS, default_names, fit_overhead, image_defaults, many_fits, memory, one_class, out_of_core,
+    outliers, prediction, quality, scale_out, seed_denoiser, tabular, vae,
 )
 from skae.benchmarks._common import MemorySampler, format_table, median_seconds, report
 from skae.cli import main
@@ -208,6 +208,29 @@ def test_quality_compares_autoencoders_with_pca_and_raw_pixels(tiny_fashion, mon
     for row in rows[:-2]:
         assert row["codes"] == 4 and 0 < row["test_mse"] < 1 and 0 <= row["accuracy"] <= 1
     assert rows[-1]["codes"] == rows[-2]["codes"] == 784
+
+
+def test_image_defaults_pairs_the_defaults_with_the_tutorial_and_grades_them(
+    tiny_fashion, monkeypatch, tmp_path, capsys
+):
+    import skae._defaults
+
+    monkeypatch.setattr(image_defaults, "SETTINGS", {"full": (256, 2)})
+    monkeypatch.setattr(image_defaults, "TUTORIAL_EPOCHS", 1)
+    monkeypatch.setattr(skae._defaults, "STEP_BUDGET", 1)  # the defaults' 10 epochs at least
+    image_defaults.main(["--output", str(tmp_path)])
+    rows = json.loads((tmp_path / "image_defaults.json").read_text())["rows"]
+    assert [row["run"] for row in rows] == ["1", "2", "median of 2"]
+    for row in rows[:2]:
+        assert row["ratio"] == pytest.approx(row["defaults_s"] / row["tutorial_s"])
+        assert 0 < row["defaults_mse"] < 1 and row["defaults_codes_shape"] == "128x64"
+        assert row["defaults_epochs"] >= 1
+    assert rows[2]["ratio"] == pytest.approx(statistics.median([rows[0]["ratio"], rows[1]["ratio"]]))
+    verdicts = capsys.readouterr().out.splitlines()[-2:]
+    # random images cannot be reconstructed to 0.0093: the quality target is missed
+    assert verdicts[0].startswith("defaults' test MSE") and verdicts[0].endswith("missed")
+    assert verdicts[1].startswith("fit time defaults/tutorial")
+    assert verdicts[1].endswith("met" if rows[2]["ratio"] <= 1.5 else "missed")
 
 
 def test_vae_reports_bounds_per_seed_their_mean_and_the_linear_baselines(tiny_fashion, monkeypatch, tmp_path, capsys):

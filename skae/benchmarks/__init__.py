@@ -7,28 +7,30 @@ measured in the same run (hand-written Keras, Keras ``predict``, PCA), with
 medians of repeated runs. The scripts in the repository's ``benchmarks/``
 folder run the same modules.
 
-=================  =========================================================
-``fit_overhead``   fit time against the same Keras model fit by hand
-``prediction``     ``transform``/``inverse_transform`` latency and throughput
-``memory``         peak memory transforming rows streamed from a memmap
-``many_fits``      memory over 200 fits in one process, against plain Keras
-``out_of_core``    memory of ``fit`` on a memmap, quality of ``partial_fit``
-``scale_out``      parallel and Dask-cluster search, transform on a Dask cluster,
-                   a multi-device fit
-``quality``        test error and code accuracy on Fashion-MNIST against PCA
-``vae``            the variational autoencoder's test likelihood bounds (ELBO,
-                   IWAE) on Fashion-MNIST, against probabilistic PCA and
-                   FactorAnalysis
-``seed_denoiser``  the denoising tutorial replicated, against raw Keras
-``one_class``      one-class Fashion-MNIST outliers, against IsolationForest,
-                   OneClassSVM and PCA
-``outliers``       the ODDS outlier benchmark with pyod's protocol, against
-                   scikit-learn's detectors and pyod's published figures;
-                   only with ``--data DIR`` (the ``.mat`` files)
-``tabular``        reconstruction of real tables at the defaults, against PCA,
-                   KernelPCA and scikit-learn's MLP; the ten ODDS tables join
-                   scikit-learn's bundled ones with ``--data DIR``
-=================  =========================================================
+==================  =========================================================
+``fit_overhead``    fit time against the same Keras model fit by hand
+``prediction``      ``transform``/``inverse_transform`` latency and throughput
+``memory``          peak memory transforming rows streamed from a memmap
+``many_fits``       memory over 200 fits in one process, against plain Keras
+``out_of_core``     memory of ``fit`` on a memmap, quality of ``partial_fit``
+``scale_out``       parallel and Dask-cluster search, transform on a Dask cluster,
+                    a multi-device fit
+``quality``         test error and code accuracy on Fashion-MNIST against PCA
+``image_defaults``  Fashion-MNIST at skae's defaults against the dense
+                    tutorial's exact model: test error and fit time
+``vae``             the variational autoencoder's test likelihood bounds (ELBO,
+                    IWAE) on Fashion-MNIST, against probabilistic PCA and
+                    FactorAnalysis
+``seed_denoiser``   the denoising tutorial replicated, against raw Keras
+``one_class``       one-class Fashion-MNIST outliers, against IsolationForest,
+                    OneClassSVM and PCA
+``outliers``        the ODDS outlier benchmark with pyod's protocol, against
+                    scikit-learn's detectors and pyod's published figures;
+                    only with ``--data DIR`` (the ``.mat`` files)
+``tabular``         reconstruction of real tables at the defaults, against PCA,
+                    KernelPCA and scikit-learn's MLP; the ten ODDS tables join
+                    scikit-learn's bundled ones with ``--data DIR``
+==================  =========================================================
 """
 
 import os
@@ -40,7 +42,8 @@ from ._common import DEFAULT_OUTPUT
 
 #: Benchmarks in the order ``skae bench`` runs them.
 BENCHMARKS = (
-    "fit_overhead", "prediction", "memory", "many_fits", "out_of_core", "scale_out", "quality", "vae",
+    "fit_overhead", "prediction", "memory", "many_fits", "out_of_core", "scale_out", "quality", "image_defaults",
+    "vae",
     "seed_denoiser", "one_class", "outliers", "tabular",
 )
 #: Benchmarks that read data skae cannot ship, from ``--data DIR``.
