@@ -6,7 +6,9 @@
 The guides include such tables (``docs/_*_table.rst``) instead of copying
 numbers by hand; rerun this after rerunning the benchmark. ``--exclude
 COLUMN=VALUES`` leaves out the rows whose ``COLUMN`` is one of the
-comma-separated ``VALUES`` (the per-seed rows, say, to keep their mean).
+comma-separated ``VALUES`` (the per-seed rows, say, to keep their mean);
+``--columns A,B,...`` keeps those columns only, in that order (a wide report,
+such as the tabular benchmark's, in a page's width).
 """
 
 import argparse
@@ -33,12 +35,15 @@ def main(argv=None):
     parser.add_argument("output")
     parser.add_argument("caption")
     parser.add_argument("--exclude", metavar="COLUMN=VALUES", help="leave out rows whose COLUMN is one of VALUES")
+    parser.add_argument("--columns", metavar="A,B,...", help="keep only these columns, in this order")
     args = parser.parse_args(argv)
     with open(args.report) as file:
         rows = json.load(file)["rows"]
     if args.exclude:
         column, values = args.exclude.split("=", 1)
         rows = [row for row in rows if _cell(row.get(column)) not in values.split(",")]
+    if args.columns:
+        rows = [{column: row.get(column) for column in args.columns.split(",")} for row in rows]
     with open(args.output, "w") as file:
         file.write(rst_table(rows, args.caption))
 
