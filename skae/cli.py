@@ -88,7 +88,8 @@ def _add_bench_parser(commands):
             "file. On 2 CPU cores the full run took about 51 minutes before one_class "
             "(5 minutes), vae (18 minutes), outliers (6 minutes), image_defaults "
             "(4 minutes) and tabular (61 minutes with --data) joined it; --quick "
-            "about 8 minutes, plus about 1 for one_class and half a minute for vae."
+            "about 8 minutes, plus about 1 for one_class, half a minute for vae and 2 for "
+            "image_defaults and tabular together."
         ),
     )
     bench.add_argument(
