@@ -43,7 +43,10 @@ try:
     X_train, X_test = X_train[:20000, ..., np.newaxis], X_test[:2000, ..., np.newaxis]
     data_name = "Fashion-MNIST"
     # The tutorial's model, 2 epochs of 625 batches of 32.
-    denoiser = DenoisingAutoencoder(architecture="conv", loss="mse", epochs=2, random_state=0, **noise)
+    denoiser = DenoisingAutoencoder(
+        architecture="conv", activation="relu", output_activation="sigmoid", loss="mse", epochs=2, random_state=0,
+        **noise,
+    )
 except FileNotFoundError:
     (X_train, _), (X_test, _) = load_digit_images()
     data_name = "the 8x8 digits"

@@ -245,7 +245,7 @@ def _demo_estimators(small_data, n_train, epochs, quick):
                 output_activation="sigmoid", epochs=epochs, batch_size=32, verbose=1, random_state=0,
             ),
             DenoisingAutoencoder(
-                architecture="conv", loss="mae", output_activation="sigmoid", epochs=epochs,
+                architecture="conv", activation="relu", loss="mae", output_activation="sigmoid", epochs=epochs,
                 batch_size=32, verbose=1, random_state=0, **noise,
             ),
         )

@@ -27,8 +27,8 @@ class DenoisingAutoencoder(BaseAutoencoder):
     of ``X``, so :class:`~sklearn.model_selection.GridSearchCV` can tune it.
 
     The tutorial's model is ``DenoisingAutoencoder(architecture="conv",
-    image_shape=(28, 28, 1), noise="gaussian", noise_factor=0.2, loss="mae",
-    output_activation="sigmoid", epochs=10, batch_size=32)`` (add
+    image_shape=(28, 28, 1), noise="gaussian", noise_factor=0.2, activation="relu",
+    loss="mae", output_activation="sigmoid", epochs=10, batch_size=32)`` (add
     ``fresh_noise=False`` for its one fixed corruption). Everything else
     behaves as in :class:`AutoencoderTransformer`, defaults included: on a
     table they choose a linear output and train until early stopping.

@@ -23,9 +23,12 @@ def test_tutorial_configuration_builds_the_tutorials_model():
     images = np.random.default_rng(0).random((64, 28, 28, 1)).astype(np.float32)
     # The docstring's line, with one epoch instead of ten.
     dae = DenoisingAutoencoder(
-        architecture="conv", image_shape=(28, 28, 1), noise="gaussian", noise_factor=0.2, loss="mae",
-        output_activation="sigmoid", epochs=10, batch_size=32,
+        architecture="conv", image_shape=(28, 28, 1), noise="gaussian", noise_factor=0.2, activation="relu",
+        loss="mae", output_activation="sigmoid", epochs=10, batch_size=32,
     ).set_params(epochs=1, random_state=0).fit(images)
+    # The tutorial's ReLU convolutions (the estimators' default activation is ELU, chosen for tables).
+    convolutions = [layer for layer in [*dae.encoder_.layers, *dae.decoder_.layers] if layer.weights]
+    assert [layer.activation.__name__ for layer in convolutions] == ["relu"] * 4 + ["sigmoid"]
     assert dae.model_.loss == "mae" and dae.n_iter_ == 1 and dae.validation_split_ == 0.0
     assert dae.decoder_.layers[-1].activation.__name__ == "sigmoid"
     assert [type(layer).__name__ for layer in dae.encoder_.layers if layer.weights] == ["Conv2D", "Conv2D"]

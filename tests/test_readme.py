@@ -49,6 +49,7 @@ def test_the_image_example_states_the_tutorials_models_in_full():
     block = python_blocks()[1]
     assert 'hidden_layer_sizes=(), activation="relu", code_activation="relu"' in block
     assert 'output_activation="sigmoid", epochs=10, batch_size=32' in block
+    assert 'noise_factor=0.2,\n                           activation="relu", loss="mae"' in block
     # 3-D images reach the pipeline's estimators flattened (a scaler would refuse them).
     assert "make_pipeline(flatten," in block
 

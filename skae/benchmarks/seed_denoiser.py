@@ -143,7 +143,7 @@ def main(argv=None):
     def skae_estimator(seed):
         denoiser = DenoisingAutoencoder(
             architecture="conv", image_shape=(28, 28, 1), noise="gaussian", noise_factor=0.2,
-            loss="mae", epochs=args.epochs, random_state=seed,
+            activation="relu", loss="mae", output_activation="sigmoid", epochs=args.epochs, random_state=seed,
         )
         start = time.perf_counter()
         denoiser.fit(X_train)
