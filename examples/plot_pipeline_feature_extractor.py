@@ -64,9 +64,8 @@ print(f"the lead shrinks with more codes: {lead[16] < lead[2]}")
 # ---------------------------------------
 # ``pipeline[:-2]`` is the fitted scaler and encoder: the codes, as the
 # classifier sees them before standardizing.
-fig, axes = plt.subplots(1, 2, figsize=(12, 5))
+fig, axes = plt.subplots(1, 2, figsize=(13, 5), layout="constrained")
 for ax, name in zip(axes, ["autoencoder (2 codes)", "PCA (2 components)"]):
     LatentSpaceDisplay.from_estimator(models[name][:-2], X_test, y_test, ax=ax)
     ax.set_title(f"{name}: accuracy {accuracy[name]:.2f}")
-fig.tight_layout()
 plt.show()

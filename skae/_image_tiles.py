@@ -1,7 +1,7 @@
-"""What skae's Displays share: the shape to show a sample as, and images tiled into one.
+"""What skae's Displays share: the shape to show a sample as, images tiled into one, legends.
 
 The Displays live in :mod:`skae.plotting` and the modules it re-exports
-(``_outlier_plotting``, ``_generative_plotting``); the helpers here serve all
+(``_outlier_plotting``, ``_generative_plotting``, ``_latent_plotting``); the helpers here serve all
 of them, so none imports another for them.
 """
 
@@ -37,6 +37,11 @@ def ax_or_new(ax, figsize):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
     return ax
+
+
+def legend_outside(ax, *args):
+    """A legend to the right of the axes, so it never covers what they show."""
+    return ax.legend(*args, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0, fontsize="small")
 
 
 def tile_gap(image_shape):

@@ -8,7 +8,8 @@ here only, so the rest of skae does not need it.
 * :class:`ReconstructionDisplay`: originals over reconstructions;
 * :class:`DenoisingDisplay`: noisy, denoised and original images;
 * :class:`LossCurveDisplay`: training and validation loss per epoch;
-* :class:`LatentSpaceDisplay`: the codes in 2-D, coloured by label;
+* :class:`LatentSpaceDisplay`: the codes in 2-D, coloured by label
+  (defined in ``skae/_latent_plotting.py``, re-exported here);
 * :class:`OutlierDisplay`: why a detector flagged rows, feature by feature
   (defined in ``skae/_outlier_plotting.py``, re-exported here);
 * :class:`SampleGridDisplay`: a grid of images a generative model draws;
@@ -19,7 +20,8 @@ here only, so the rest of skae does not need it.
 
 import numpy as np
 
-from ._image_tiles import ax_or_new, frameless, image_shape_for, tile, tile_gap
+from ._image_tiles import ax_or_new, frameless, image_shape_for, legend_outside, tile, tile_gap
+from .metrics import reconstruction_error
 
 __all__ = [
     "DenoisingDisplay", "LatentManifoldDisplay", "LatentSpaceDisplay", "LossCurveDisplay", "OutlierDisplay",
@@ -30,9 +32,10 @@ __all__ = [
 class _ImageRowsDisplay:
     """Rows of images, one row per labelled array, drawn as one mosaic."""
 
-    def __init__(self, rows, *, image_shape):
+    def __init__(self, rows, *, image_shape, title=None):
         self.rows = rows
         self.image_shape = image_shape
+        self.title = title
 
     def _mosaic(self, n_images, gap):
         """Tile the rows into one array; gaps take the brightest value."""
@@ -67,6 +70,8 @@ class _ImageRowsDisplay:
         ax.imshow(self._mosaic(n_images, gap), cmap=cmap)
         ax.set_yticks([row * (height + gap) + height / 2 for row in range(len(self.rows))], list(self.rows))
         ax.set_xticks([])
+        if self.title is not None:
+            ax.set_title(self.title)
         frameless(ax)
         self.ax_, self.figure_ = ax, ax.figure
         return self
@@ -83,6 +88,9 @@ class ReconstructionDisplay(_ImageRowsDisplay):
         Their reconstructions.
     image_shape : tuple of int
         ``(height, width[, channels])`` of one image.
+    title : str or None, default=None
+        Title of the axes; :meth:`from_estimator` gives the mean squared
+        error.
 
     Attributes
     ----------
@@ -101,21 +109,26 @@ class ReconstructionDisplay(_ImageRowsDisplay):
     >>> display = ReconstructionDisplay.from_estimator(ae, X, n_images=8)
     >>> display.ax_.get_yticklabels()[1].get_text()
     'reconstruction'
+    >>> display.ax_.get_title()[:20]
+    'Reconstructions: MSE'
     """
 
-    def __init__(self, originals, reconstructions, *, image_shape):
-        super().__init__({"original": originals, "reconstruction": reconstructions}, image_shape=image_shape)
+    def __init__(self, originals, reconstructions, *, image_shape, title=None):
+        super().__init__(
+            {"original": originals, "reconstruction": reconstructions}, image_shape=image_shape, title=title
+        )
 
     @classmethod
     def from_estimator(cls, estimator, X, *, n_images=10, image_shape=None, ax=None, cmap="gray"):
-        """Reconstruct the first ``n_images`` samples of ``X`` and draw them.
+        """Reconstruct ``X``, draw its first ``n_images`` samples, title it with the error.
 
         Parameters
         ----------
         estimator : fitted estimator with ``transform`` and ``inverse_transform``
             A skae autoencoder, PCA, or a Pipeline of them.
         X : array-like of shape (n_samples, ...)
-            Samples, shaped as the estimator takes them.
+            Samples, shaped as the estimator takes them: usually test data.
+            The title gives the mean squared error over all of them.
         n_images : int, default=10
             How many samples to show.
         image_shape : tuple of int or None, default=None
@@ -130,9 +143,13 @@ class ReconstructionDisplay(_ImageRowsDisplay):
         -------
         display : ReconstructionDisplay
         """
-        X = X[:n_images]
-        reconstructions = estimator.inverse_transform(estimator.transform(X))
-        display = cls(X, reconstructions, image_shape=image_shape_for(estimator, X, image_shape))
+        reconstructions = np.asarray(estimator.inverse_transform(estimator.transform(X)))
+        X = np.asarray(X)
+        title = f"Reconstructions: MSE {reconstruction_error(X, reconstructions):.3g} over {len(X):,} samples"
+        display = cls(
+            X[:n_images], reconstructions[:n_images], image_shape=image_shape_for(estimator, X, image_shape),
+            title=title,
+        )
         return display.plot(ax=ax, cmap=cmap)
 
 
@@ -145,6 +162,9 @@ class DenoisingDisplay(_ImageRowsDisplay):
         The three rows, top to bottom.
     image_shape : tuple of int
         ``(height, width[, channels])`` of one image.
+    title : str or None, default=None
+        Title of the axes; :meth:`from_estimator` gives the errors of the
+        noisy and the denoised samples.
 
     Attributes
     ----------
@@ -165,23 +185,24 @@ class DenoisingDisplay(_ImageRowsDisplay):
     ['noisy', 'denoised', 'original']
     """
 
-    def __init__(self, noisy, denoised, originals, *, image_shape):
+    def __init__(self, noisy, denoised, originals, *, image_shape, title=None):
         super().__init__(
-            {"noisy": noisy, "denoised": denoised, "original": originals}, image_shape=image_shape
+            {"noisy": noisy, "denoised": denoised, "original": originals}, image_shape=image_shape, title=title
         )
 
     @classmethod
     def from_estimator(
         cls, estimator, X, X_noisy=None, *, n_images=10, image_shape=None, random_state=0, ax=None, cmap="gray"
     ):
-        """Denoise corrupted samples and draw noisy, denoised and original rows.
+        """Denoise corrupted samples, draw the first few, title them with the errors.
 
         Parameters
         ----------
         estimator : fitted DenoisingAutoencoder
             Anything with ``denoise``.
         X : array-like of shape (n_samples, ...)
-            Clean samples.
+            Clean samples. The title compares the noisy and the denoised
+            samples with all of them: PSNR for data in [0, 1], else MSE.
         X_noisy : array-like or None, default=None
             Their corrupted versions; ``None`` corrupts ``X`` with the
             estimator's :meth:`~skae.DenoisingAutoencoder.corrupt`, seeded by
@@ -201,32 +222,53 @@ class DenoisingDisplay(_ImageRowsDisplay):
         -------
         display : DenoisingDisplay
         """
-        X = np.asarray(X[:n_images])
         if X_noisy is None:
             X_noisy = estimator.corrupt(X, random_state=random_state)
-        X_noisy = np.asarray(X_noisy[:n_images])
+        denoised = np.asarray(estimator.denoise(X_noisy))
+        X, X_noisy = np.asarray(X), np.asarray(X_noisy)
+        if X.min() >= 0 and X.max() <= 1:
+            noisy, cleaned = (reconstruction_error(X, Z, "psnr", data_range=1.0) for Z in (X_noisy, denoised))
+            title = f"Denoising: PSNR {noisy:.1f} dB noisy, {cleaned:.1f} dB denoised ({len(X):,} samples)"
+        else:
+            noisy, cleaned = (reconstruction_error(X, Z) for Z in (X_noisy, denoised))
+            title = f"Denoising: MSE {noisy:.3g} noisy, {cleaned:.3g} denoised ({len(X):,} samples)"
         display = cls(
-            X_noisy, estimator.denoise(X_noisy), X,
-            image_shape=image_shape_for(estimator, X, image_shape),
+            X_noisy[:n_images], denoised[:n_images], X[:n_images],
+            image_shape=image_shape_for(estimator, X, image_shape), title=title,
         )
         return display.plot(ax=ax, cmap=cmap)
 
 
+#: Curves longer than this many epochs are drawn without a marker per epoch.
+MAX_MARKED_EPOCHS = 30
+
+
 class LossCurveDisplay:
-    """Training (and validation) loss per epoch, from an estimator's ``history_``.
+    """Training and validation loss per epoch, from an estimator's ``history_``.
+
+    Each ``val_`` curve is drawn dashed, in its training curve's colour.
+    Curves of at most 30 epochs (``MAX_MARKED_EPOCHS``) get a marker per
+    epoch. The legend sits to the right of the axes.
 
     Parameters
     ----------
     history : dict of str to list of float
         Curves by name, one value per epoch, such as a fitted estimator's
         ``history_`` (``loss`` and ``val_loss``).
+    best_epoch : int or None, default=None
+        An epoch to mark with a dotted vertical line, such as the one early
+        stopping kept (counted from 1).
+    ylabel : str, default="loss"
+        Label of the y axis.
+    title : str or None, default=None
+        Title of the axes; :meth:`from_estimator` gives the loss it ended at.
 
     Attributes
     ----------
     figure_ : matplotlib Figure
     ax_ : matplotlib Axes
     lines_ : list of matplotlib Line2D
-        One line per curve.
+        One line per curve, in the order of ``history``.
 
     Examples
     --------
@@ -234,16 +276,23 @@ class LossCurveDisplay:
     >>> matplotlib.use("Agg")
     >>> from skae.plotting import LossCurveDisplay
     >>> display = LossCurveDisplay({"loss": [0.3, 0.2, 0.15], "val_loss": [0.32, 0.25, 0.2]}).plot()
-    >>> [line.get_label() for line in display.lines_]
-    ['loss', 'val_loss']
+    >>> [(line.get_label(), line.get_linestyle()) for line in display.lines_]
+    [('loss', '-'), ('val_loss', '--')]
     """
 
-    def __init__(self, history):
+    def __init__(self, history, *, best_epoch=None, ylabel="loss", title=None):
         self.history = history
+        self.best_epoch = best_epoch
+        self.ylabel = ylabel
+        self.title = title
 
     @classmethod
     def from_estimator(cls, estimator, *, ax=None):
         """Draw the loss curves of a fitted estimator.
+
+        With early stopping, the epoch of the lowest monitored loss (the
+        validation loss when there is one) is marked, and the title gives
+        that loss; otherwise the title gives the last epoch's loss.
 
         Parameters
         ----------
@@ -256,10 +305,20 @@ class LossCurveDisplay:
         -------
         display : LossCurveDisplay
         """
-        return cls(estimator.history_).plot(ax=ax)
+        history = estimator.history_
+        monitored = "val_loss" if history.get("val_loss") else "loss"
+        values = history[monitored]
+        epochs = f"{len(values)} epoch{'' if len(values) == 1 else 's'}"
+        best_epoch, title = None, f"{monitored} {values[-1]:.4g} after {epochs}"
+        if getattr(estimator, "early_stopping_", False):
+            best_epoch = int(np.argmin(values)) + 1
+            title = f"lowest {monitored} {min(values):.4g}, epoch {best_epoch} of {len(values)}"
+        loss = getattr(estimator, "loss", None)
+        ylabel = f"loss ({loss})" if isinstance(loss, str) else "loss"
+        return cls(history, best_epoch=best_epoch, ylabel=ylabel, title=title).plot(ax=ax)
 
     def plot(self, *, ax=None):
-        """Draw one line per loss, against the epoch number.
+        """Draw one line per curve, against the epoch number.
 
         Parameters
         ----------
@@ -270,133 +329,32 @@ class LossCurveDisplay:
         -------
         self
         """
-        ax = ax_or_new(ax, figsize=(6, 4))
-        self.lines_ = []
+        ax = ax_or_new(ax, figsize=(7.5, 4))
+        self.lines_, colours = [], {}
         for name, values in self.history.items():
-            (line,) = ax.plot(range(1, len(values) + 1), values, marker="o", label=name)
+            style = {"marker": "o"} if len(values) <= MAX_MARKED_EPOCHS else {}
+            if name.startswith("val_") and name[4:] in colours:
+                style.update(color=colours[name[4:]], linestyle="--")
+            (line,) = ax.plot(range(1, len(values) + 1), values, label=name, **style)
+            colours[name] = line.get_color()
             self.lines_.append(line)
+        if self.best_epoch is not None:
+            ax.axvline(self.best_epoch, color="grey", linestyle=":", label=f"epoch {self.best_epoch}")
         ax.set_xlabel("epoch")
-        ax.set_ylabel("loss")
-        ax.legend()
-        self.ax_, self.figure_ = ax, ax.figure
-        return self
-
-
-class LatentSpaceDisplay:
-    """The codes of samples in 2-D, coloured by their labels.
-
-    Codes with more than two dimensions are projected on their first two
-    principal components.
-
-    Parameters
-    ----------
-    codes_2d : ndarray of shape (n_samples, 2)
-        Coordinates to draw.
-    labels : array-like of shape (n_samples,) or None
-        Colours; ``None`` draws every point alike.
-    class_names : sequence of str or None, default=None
-        Names of the distinct labels, in sorted order (for Fashion-MNIST,
-        :data:`skae.datasets.FASHION_MNIST_CLASS_NAMES`): a legend names
-        each colour. ``None`` shows a colour bar of the label values.
-
-    Attributes
-    ----------
-    figure_ : matplotlib Figure
-    ax_ : matplotlib Axes
-    scatter_ : matplotlib PathCollection
-
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> from sklearn.datasets import load_digits
-    >>> from skae import AutoencoderTransformer
-    >>> from skae.plotting import LatentSpaceDisplay
-    >>> X, y = load_digits(return_X_y=True)
-    >>> ae = AutoencoderTransformer(latent_dim=8, epochs=2, random_state=0).fit(X / 16.0)
-    >>> LatentSpaceDisplay.from_estimator(ae, X / 16.0, y).scatter_.get_offsets().shape
-    (1797, 2)
-    >>> names = [f"digit {label}" for label in range(10)]
-    >>> display = LatentSpaceDisplay.from_estimator(ae, X / 16.0, y, class_names=names)
-    >>> [text.get_text() for text in display.ax_.get_legend().get_texts()][:2]
-    ['digit 0', 'digit 1']
-    """
-
-    def __init__(self, codes_2d, labels=None, *, class_names=None):
-        self.codes_2d = codes_2d
-        self.labels = labels
-        self.class_names = class_names
-
-    @classmethod
-    def from_estimator(cls, estimator, X, y=None, *, class_names=None, ax=None):
-        """Encode ``X`` and draw the codes in 2-D.
-
-        Parameters
-        ----------
-        estimator : fitted estimator with ``transform``
-        X : array-like of shape (n_samples, ...)
-            Samples to encode.
-        y : array-like of shape (n_samples,) or None, default=None
-            Labels for the colours.
-        class_names : sequence of str or None, default=None
-            Names of the distinct labels of ``y``, in sorted order.
-        ax : matplotlib Axes or None, default=None
-            Where to draw.
-
-        Returns
-        -------
-        display : LatentSpaceDisplay
-        """
-        codes = np.asarray(estimator.transform(X))
-        if codes.shape[1] > 2:
-            from sklearn.decomposition import PCA
-
-            codes = PCA(n_components=2).fit_transform(codes)
-        elif codes.shape[1] == 1:
-            codes = np.column_stack([codes[:, 0], np.zeros(len(codes))])
-        return cls(codes, y, class_names=class_names).plot(ax=ax)
-
-    def plot(self, *, ax=None):
-        """Draw the points.
-
-        Parameters
-        ----------
-        ax : matplotlib Axes or None, default=None
-            Where to draw.
-
-        Returns
-        -------
-        self
-        """
-        ax = ax_or_new(ax, figsize=(6, 5))
-        colours = None if self.labels is None else np.asarray(self.labels)
-        if self.class_names is not None:
-            if colours is None:
-                raise ValueError("class_names needs labels to name.")
-            classes, colours = np.unique(colours, return_inverse=True)
-            if len(self.class_names) != len(classes):
-                raise ValueError(
-                    f"class_names has {len(self.class_names)} names, but the labels have "
-                    f"{len(classes)} distinct values."
-                )
-        colour_options = {} if colours is None else {"c": colours, "cmap": "tab10"}
-        self.scatter_ = ax.scatter(self.codes_2d[:, 0], self.codes_2d[:, 1], s=4, **colour_options)
-        if self.class_names is not None:
-            handles, _ = self.scatter_.legend_elements(num=None)
-            ax.legend(handles, list(self.class_names), fontsize="small", markerscale=0.8)
-        elif colours is not None:
-            ax.figure.colorbar(self.scatter_, ax=ax, label="label")
-        ax.set_xlabel("code 1")
-        ax.set_ylabel("code 2")
+        ax.set_ylabel(self.ylabel)
+        if self.title is not None:
+            ax.set_title(self.title)
+        legend_outside(ax)
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
 
 # Defined apart to keep this module small.
 from ._generative_plotting import LatentManifoldDisplay, SampleGridDisplay  # noqa: E402
+from ._latent_plotting import LatentSpaceDisplay  # noqa: E402
 from ._outlier_plotting import OutlierDisplay  # noqa: E402
 
 # Documented, doctested and pickled as skae.plotting's.
-for _display in (OutlierDisplay, SampleGridDisplay, LatentManifoldDisplay):
+for _display in (OutlierDisplay, SampleGridDisplay, LatentManifoldDisplay, LatentSpaceDisplay):
     _display.__module__ = __name__
 del _display

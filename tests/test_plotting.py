@@ -79,12 +79,57 @@ def test_denoising_rows_and_own_noise(digits):
     assert np.all(mosaic(given)[:8, :8] == 0)
 
 
+def legend_is_outside_the_axes(ax):
+    ax.figure.canvas.draw()
+    return ax.get_legend().get_window_extent().x0 >= ax.get_window_extent().x1
+
+
+def test_reconstructions_are_titled_with_their_error_over_all_samples(digits):
+    pca = PCA(8).fit(digits)
+    display = ReconstructionDisplay.from_estimator(pca, digits, n_images=3)
+    error = np.mean((digits - pca.inverse_transform(pca.transform(digits))) ** 2)
+    assert display.ax_.get_title() == f"Reconstructions: MSE {error:.3g} over {len(digits):,} samples"
+    assert mosaic(display).shape == (17, 26)  # still three images drawn
+
+
+def test_denoising_is_titled_with_psnr_in_unit_range_and_mse_outside(digits):
+    dae = DenoisingAutoencoder(latent_dim=8, **SMALL).fit(digits)
+    noisy = np.clip(digits + 0.1, 0, 1)
+    psnr = -10 * np.log10(np.mean((digits - noisy) ** 2))
+    title = DenoisingDisplay.from_estimator(dae, digits, noisy).ax_.get_title()
+    assert title.startswith(f"Denoising: PSNR {psnr:.1f} dB noisy, ") and title.endswith(f"({len(digits):,} samples)")
+    assert "MSE 1 noisy" in DenoisingDisplay.from_estimator(dae, digits * 4, digits * 4 + 1).ax_.get_title()
+
+
 def test_loss_curves_from_history(digits):
     ae = AutoencoderTransformer(latent_dim=3, validation_split=0.2, **SMALL).fit(digits)
     display = LossCurveDisplay.from_estimator(ae)
     assert [line.get_label() for line in display.lines_] == ["loss", "val_loss"]
     np.testing.assert_allclose(display.lines_[0].get_ydata(), ae.history_["loss"])
     assert list(display.lines_[0].get_xdata()) == [1, 2]
+    # Validation dashed in the training curve's colour; a marker per epoch for few epochs.
+    training, validation = display.lines_
+    assert validation.get_linestyle() == "--" and validation.get_color() == training.get_color()
+    assert training.get_marker() == "o"
+    assert display.ax_.get_ylabel() == "loss (mse)"
+    assert display.ax_.get_title() == f"val_loss {ae.history_['val_loss'][-1]:.4g} after 2 epochs"
+    assert legend_is_outside_the_axes(display.ax_)
+
+
+def test_loss_curves_mark_the_epoch_early_stopping_kept():
+    val_loss = [0.5, 0.3, 0.2, 0.25, 0.26, 0.3] * 10  # 60 epochs, lowest at epoch 3
+    display = LossCurveDisplay({"loss": np.linspace(1, 0.1, 60), "val_loss": val_loss}, best_epoch=3).plot()
+    assert all(line.get_marker() == "None" for line in display.lines_)  # too many epochs for markers
+    (marker,) = [line for line in display.ax_.get_lines() if line not in display.lines_]
+    assert list(marker.get_xdata()) == [3, 3] and marker.get_linestyle() == ":"
+
+    class Stopped:
+        history_ = {"loss": [0.4, 0.2, 0.1], "val_loss": [0.5, 0.3, 0.4]}
+        early_stopping_, loss = True, "mae"
+
+    display = LossCurveDisplay.from_estimator(Stopped())
+    assert display.best_epoch == 2 and display.ax_.get_title() == "lowest val_loss 0.3, epoch 2 of 3"
+    assert display.ax_.get_ylabel() == "loss (mae)"
 
 
 def test_latent_space_projects_to_two_dimensions(digits):
@@ -93,20 +138,38 @@ def test_latent_space_projects_to_two_dimensions(digits):
     display = LatentSpaceDisplay.from_estimator(ae, digits, labels)
     assert display.scatter_.get_offsets().shape == (len(digits), 2)
     np.testing.assert_array_equal(display.scatter_.get_array(), labels)
+    # The axes say they are a projection, and the title how much of the codes it keeps.
+    assert (display.ax_.get_xlabel(), display.ax_.get_ylabel()) == ("PCA 1 of the 5 codes", "PCA 2 of the 5 codes")
+    share = PCA(2).fit(ae.transform(digits)).explained_variance_ratio_.sum()
+    assert display.ax_.get_title().endswith(f"PCA 1-2 keep {share:.0%} of their variance")
     one_code = AutoencoderTransformer(latent_dim=1, **SMALL).fit(digits)
-    assert LatentSpaceDisplay.from_estimator(one_code, digits).scatter_.get_offsets().shape == (len(digits), 2)
+    display = LatentSpaceDisplay.from_estimator(one_code, digits)
+    assert display.scatter_.get_offsets().shape == (len(digits), 2)
+    assert (display.ax_.get_xlabel(), display.ax_.get_ylabel()) == ("code 1", "")
 
 
-def test_latent_space_names_the_classes_in_a_legend():
+def test_latent_space_names_the_classes_in_a_legend_outside_the_points():
     codes = np.random.default_rng(0).standard_normal((30, 2))
     labels = np.repeat([7, 2, 5], 10)  # named in sorted order: 2, 5, 7
     display = LatentSpaceDisplay(codes, labels, class_names=["two", "five", "seven"]).plot()
     assert [text.get_text() for text in display.ax_.get_legend().get_texts()] == ["two", "five", "seven"]
     assert len(display.figure_.axes) == 1  # a legend, no colour bar
+    assert legend_is_outside_the_axes(display.ax_)
     with pytest.raises(ValueError, match="3 distinct values"):
         LatentSpaceDisplay(codes, labels, class_names=["two", "five"]).plot()
     with pytest.raises(ValueError, match="needs labels"):
         LatentSpaceDisplay(codes, class_names=["two"]).plot()
+
+
+def test_latent_space_names_few_classes_by_label_and_shows_a_colour_bar_otherwise():
+    codes = np.random.default_rng(0).standard_normal((60, 2))
+    for labels in (np.repeat([7, 2, 5], 20), np.repeat(["cat", "dog", "eel"], 20)):
+        display = LatentSpaceDisplay(codes, labels).plot()
+        assert [text.get_text() for text in display.ax_.get_legend().get_texts()] == sorted(map(str, set(labels)))
+        assert len(display.figure_.axes) == 1
+    for labels in (np.linspace(0, 1, 60), np.arange(60)):  # real numbers; more than 20 classes
+        display = LatentSpaceDisplay(codes, labels).plot()
+        assert display.ax_.get_legend() is None and len(display.figure_.axes) == 2
 
 
 @pytest.fixture(scope="module")
