@@ -39,7 +39,7 @@ from skae.noise import gaussian
 
 noise = {"noise": "gaussian", "noise_factor": 0.2}
 try:
-    (X_train, _), (X_test, _) = load_fashion_mnist(as_float=True, download=False)
+    (X_train, _), (X_test, _) = load_fashion_mnist()
     X_train, X_test = X_train[:20000, ..., np.newaxis], X_test[:2000, ..., np.newaxis]
     data_name = "Fashion-MNIST"
     # The tutorial's model, 2 epochs of 625 batches of 32.

@@ -37,7 +37,7 @@ from skae import AutoencoderTransformer
 from skae.datasets import load_digit_images, load_fashion_mnist
 
 try:
-    (X_train, _), (X_test, _) = load_fashion_mnist(as_float=True, download=False)
+    (X_train, _), (X_test, _) = load_fashion_mnist()
     X_train = X_train[:20000]
     data_name = "Fashion-MNIST"
     # The tutorial's model exactly: Dense(64, relu) codes, a sigmoid output,

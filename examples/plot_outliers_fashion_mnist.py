@@ -32,7 +32,7 @@ from skae.plotting import OutlierDisplay
 
 rng = np.random.RandomState(0)
 try:
-    (X_train, y_train), (X_test, y_test) = load_fashion_mnist(as_float=True, download=False)
+    (X_train, y_train), (X_test, y_test) = load_fashion_mnist()
     normal_class, class_name = 7, "sneaker"
 except FileNotFoundError:
     from sklearn.datasets import load_digits

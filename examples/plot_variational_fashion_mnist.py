@@ -42,7 +42,7 @@ from skae.plotting import LatentManifoldDisplay, LatentSpaceDisplay, SampleGridD
 
 rng = np.random.RandomState(0)
 try:
-    (X_train, y_train), (X_test, y_test) = load_fashion_mnist(as_float=True, download=False)
+    (X_train, y_train), (X_test, y_test) = load_fashion_mnist()
     data_name, epochs, class_names = "Fashion-MNIST", 20, FASHION_MNIST_CLASS_NAMES
 except FileNotFoundError:
     from sklearn.datasets import load_digits

@@ -93,49 +93,53 @@ def _find_folder(path, download):
         "Fashion-MNIST was not found. Looked in:\n  "
         + "\n  ".join(looked)
         + "\nInstall Debian's package (apt-get install dataset-fashion-mnist), "
-        "or put the four IDX .gz files in a folder and pass it as path= or "
-        "set SKAE_DATA to it."
+        "put the four IDX .gz files in a folder and pass it as path= or "
+        "set SKAE_DATA to it, or pass download=True to fetch them through Keras."
     )
 
 
-def load_fashion_mnist(path=None, *, as_float=False, download=True):
-    """Load Fashion-MNIST as Keras's ``fashion_mnist.load_data`` returns it.
+def load_fashion_mnist(path=None, *, as_float=True, download=False):
+    """Load Fashion-MNIST as the tutorials use it: Keras's arrays, pixels scaled to [0, 1].
 
     The four IDX files are looked for, in order, in ``path``, in
     ``$SKAE_DATA`` (or its ``fashion-mnist`` subfolder), in the Keras cache
     ``~/.keras/datasets/fashion-mnist`` and in Debian's
     ``/usr/share/datasets/fashion-mnist`` (``apt-get install
-    dataset-fashion-mnist``); only if none has them is Keras's download tried.
-    Each file's header and length are checked before it is used.
+    dataset-fashion-mnist``); Keras's download is tried only if none has them
+    and ``download=True``. Each file's header and length are checked before
+    it is used.
 
     Parameters
     ----------
     path : str or os.PathLike or None, default=None
         A folder holding ``train-images-idx3-ubyte.gz`` and the other files.
-    as_float : bool, default=False
+    as_float : bool, default=True
         Return images as float32 scaled to [0, 1] (pixels / 255), as the
-        tutorials do before training, instead of uint8.
-    download : bool, default=True
-        Whether to try Keras's download when no local copy is found.
+        tutorials do on their first line and as a sigmoid output
+        reconstructs them; ``False`` returns Keras's uint8 pixels, 0 to 255.
+    download : bool, default=False
+        Whether to try Keras's download (which needs the network) when no
+        local copy is found. Off by default, so that a machine without the
+        data gets the list of places looked in at once.
 
     Returns
     -------
     (X_train, y_train), (X_test, y_test) : tuple of tuples of ndarray
-        Images of shape (60000, 28, 28) and (10000, 28, 28), uint8 (or
-        float32 with ``as_float``); labels uint8 in 0..9.
+        Images of shape (60000, 28, 28) and (10000, 28, 28), float32 (or
+        uint8 with ``as_float=False``); labels uint8 in 0..9.
 
     Raises
     ------
     FileNotFoundError
-        If no folder holds the files and the download fails or is off; the
+        If no folder holds the files and the download is off or fails; the
         message lists where it looked and how to get the data.
 
     Examples
     --------
     >>> from skae.datasets import load_fashion_mnist
     >>> (X_train, y_train), (X_test, y_test) = load_fashion_mnist()  # doctest: +SKIP
-    >>> X_train.shape, X_test.dtype  # doctest: +SKIP
-    ((60000, 28, 28), dtype('uint8'))
+    >>> X_train.shape, X_test.dtype, float(X_train.max())  # doctest: +SKIP
+    ((60000, 28, 28), dtype('float32'), 1.0)
     """
     folder = _find_folder(path, download)
     arrays = {

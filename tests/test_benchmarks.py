@@ -28,7 +28,7 @@ def tiny_fashion(monkeypatch):
     """Replace Fashion-MNIST with 512 training and 128 test random images."""
     rng = np.random.default_rng(0)
 
-    def load(path=None, *, as_float=False, download=True):
+    def load(path=None, *, as_float=True, download=False):
         images = rng.random((640, 28, 28), dtype=np.float32)
         labels = np.arange(640) % 10
         return (images[:512], labels[:512]), (images[512:], labels[512:])

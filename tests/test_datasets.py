@@ -44,7 +44,7 @@ def nowhere(tmp_path, monkeypatch):
 
 
 def test_reads_a_given_folder(fake_data_dir, nowhere):
-    (X_train, y_train), (X_test, y_test) = load_fashion_mnist(fake_data_dir)
+    (X_train, y_train), (X_test, y_test) = load_fashion_mnist(fake_data_dir, as_float=False)
     assert X_train.shape == (60000, 28, 28) and X_test.shape == (10000, 28, 28)
     assert X_train.dtype == np.uint8 and y_train.dtype == np.uint8
     np.testing.assert_array_equal(X_train[:, 0, 0], y_train)
@@ -52,10 +52,13 @@ def test_reads_a_given_folder(fake_data_dir, nowhere):
     X_train[0, 0, 0] = 1  # writable, like Keras's arrays
 
 
-def test_as_float_scales_to_unit_range(fake_data_dir, nowhere):
-    (X_train, _), (X_test, _) = load_fashion_mnist(fake_data_dir, as_float=True)
+def test_images_are_scaled_to_unit_range_by_default(fake_data_dir, nowhere):
+    # As the tutorials' first line scales them: pixels / 255, float32.
+    (X_train, _), (X_test, _) = load_fashion_mnist(fake_data_dir)
     assert X_train.dtype == np.float32 and X_test.dtype == np.float32
     assert X_train.max() == pytest.approx(9 / 255)
+    (pixels, _), _ = load_fashion_mnist(fake_data_dir, as_float=False)
+    np.testing.assert_array_equal(X_train, pixels.astype(np.float32) / 255)
 
 
 def test_skae_data_environment_variable(fake_data_dir, nowhere, monkeypatch):
@@ -75,20 +78,20 @@ def test_keras_cache_is_searched(fake_data_dir, nowhere):
 
 def test_nothing_found_raises_one_clear_error(nowhere):
     with pytest.raises(FileNotFoundError) as error:
-        load_fashion_mnist(nowhere / "missing")
+        load_fashion_mnist(nowhere / "missing", download=True)
     message = str(error.value)
     for expected in ("the path argument", "the Keras cache", "Debian", "network is unreachable",
-                     "apt-get install dataset-fashion-mnist", "SKAE_DATA"):
+                     "apt-get install dataset-fashion-mnist", "SKAE_DATA", "download=True"):
         assert expected in message
 
 
-def test_download_false_does_not_try_keras(nowhere, monkeypatch):
+def test_no_download_is_tried_unless_asked_for(nowhere, monkeypatch):
     def must_not_download():
         raise AssertionError("download attempted")
 
     monkeypatch.setattr(datasets, "_download_with_keras", must_not_download)
     with pytest.raises(FileNotFoundError, match="Looked in"):
-        load_fashion_mnist(download=False)
+        load_fashion_mnist()
 
 
 def test_a_damaged_file_is_rejected(fake_data_dir, tmp_path, nowhere):
@@ -104,7 +107,7 @@ def test_a_damaged_file_is_rejected(fake_data_dir, tmp_path, nowhere):
 
 @pytest.mark.skipif(not DEBIAN_FILES_PRESENT, reason="Debian's dataset-fashion-mnist is not installed")
 def test_finds_debians_files():
-    (X_train, y_train), (X_test, y_test) = load_fashion_mnist(download=False)
+    (X_train, y_train), (X_test, y_test) = load_fashion_mnist(as_float=False)
     assert X_train.shape == (60000, 28, 28) and X_test.shape == (10000, 28, 28)
     assert set(np.unique(y_train)) == set(range(10)) == set(np.unique(y_test))
     assert X_train.max() == 255

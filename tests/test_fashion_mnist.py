@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def fashion():
-    (X_train, y_train), (X_test, y_test) = load_fashion_mnist(as_float=True, download=False)
+    (X_train, y_train), (X_test, y_test) = load_fashion_mnist()
     return X_train[:10000], y_train[:10000], X_test[:2000], y_test[:2000]
 
 

@@ -62,7 +62,7 @@ def test_the_image_example_runs_as_written(monkeypatch):
     import skae._defaults
     import skae.datasets
 
-    def small_fashion_mnist(path=None, *, as_float=False, download=True):
+    def small_fashion_mnist(path=None, *, as_float=True, download=False):
         images = np.random.default_rng(0).random((320, 28, 28), dtype=np.float32)
         labels = np.arange(320) % 10
         return (images[:256], labels[:256]), (images[256:], labels[256:])

@@ -90,7 +90,7 @@ def run(quick=False):
 
     from skae.datasets import load_fashion_mnist
 
-    (X_train, _), (X_test, _) = load_fashion_mnist(as_float=True)
+    (X_train, _), (X_test, _) = load_fashion_mnist()
     rows = []
     for architecture, settings in SETTINGS.items():
         n_images, epochs, repeats = settings["quick" if quick else "full"]

@@ -67,7 +67,7 @@ def run(quick=False):
     """Return one row per repeat, then the medians."""
     from skae.datasets import load_fashion_mnist
 
-    (X_train, _), (X_test, _) = load_fashion_mnist(as_float=True)
+    (X_train, _), (X_test, _) = load_fashion_mnist()
     n_images, repeats = SETTINGS["quick" if quick else "full"]
     X = X_train[:n_images]
     for estimator in contenders(0).values():  # TensorFlow's one-time set-up, untimed

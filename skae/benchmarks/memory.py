@@ -39,7 +39,7 @@ def write_rows(path, n_rows):
 
     from skae.datasets import load_fashion_mnist
 
-    (X_train, _), _ = load_fashion_mnist(as_float=True)
+    (X_train, _), _ = load_fashion_mnist()
     X_train = X_train.reshape(len(X_train), -1)
     rows = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(n_rows, 784))
     for start in range(0, n_rows, len(X_train)):
@@ -84,7 +84,7 @@ def run(quick=False, workdir=None):
     with tempfile.TemporaryDirectory(dir=workdir) as folder:
         data_path, model_path = Path(folder, "rows.npy"), Path(folder, "model.joblib")
         write_rows(data_path, n_rows)
-        (X_train, _), _ = load_fashion_mnist(as_float=True)
+        (X_train, _), _ = load_fashion_mnist()
         X_train = X_train[:FIT_IMAGES]
         estimator = AutoencoderTransformer(epochs=1, random_state=0, **TUTORIAL)
         joblib.dump(estimator.fit(X_train.reshape(len(X_train), -1)), model_path)

@@ -63,7 +63,7 @@ def load(mode, seed=SEED):
     """Each class's training images, then the test images and labels, all flattened."""
     from skae.datasets import load_fashion_mnist
 
-    (X_train, y_train), (X_test, y_test) = load_fashion_mnist(as_float=True)
+    (X_train, y_train), (X_test, y_test) = load_fashion_mnist()
     rng = np.random.default_rng(seed)
     n_train = TRAINING_IMAGES[mode]
     training = {}

@@ -118,7 +118,7 @@ def run_quality(quick=False):
     from skae.datasets import load_fashion_mnist
 
     n_train, epochs, seeds = QUALITY["quick" if quick else "full"]
-    (X_train, _), (X_test, _) = load_fashion_mnist(as_float=True)
+    (X_train, _), (X_test, _) = load_fashion_mnist()
     X_train = X_train[:n_train].reshape(-1, 784)
     X_test = X_test.reshape(len(X_test), -1)
     chunks = [X_train[start : start + QUALITY_CHUNK_ROWS] for start in range(0, n_train, QUALITY_CHUNK_ROWS)]
@@ -163,7 +163,7 @@ def run_rollback_cost(quick=False):
     from skae import AutoencoderTransformer, _engines
     from skae.datasets import load_fashion_mnist
 
-    (X_train, _), _ = load_fashion_mnist(as_float=True)
+    (X_train, _), _ = load_fashion_mnist()
     chunk = X_train[:QUALITY_CHUNK_ROWS].reshape(QUALITY_CHUNK_ROWS, -1)
     estimator = AutoencoderTransformer(random_state=0, **TUTORIAL).partial_fit(chunk)
     engine = _engines.new_engine(estimator.model_, steps_per_execution=32)

@@ -148,7 +148,7 @@ def run(quick=False):
     from skae import AutoencoderTransformer
     from skae.datasets import load_fashion_mnist
 
-    (X_train, y_train), (X_test, _) = load_fashion_mnist(as_float=True)
+    (X_train, y_train), (X_test, _) = load_fashion_mnist()
     rows = []
     for architecture in ("dense", "conv"):
         estimator = AutoencoderTransformer(architecture=architecture, epochs=1, random_state=0, **TUTORIAL)

@@ -59,7 +59,7 @@ def run(quick=False):
     from skae.metrics import reconstruction_error
 
     mode = "quick" if quick else "full"
-    (X_train, y_train), (X_test, y_test) = load_fashion_mnist(as_float=True)
+    (X_train, y_train), (X_test, y_test) = load_fashion_mnist()
     X_train, y_train = X_train[: TRAINING_IMAGES[mode]], y_train[: TRAINING_IMAGES[mode]]
     flat_train, flat_test = X_train.reshape(len(X_train), -1), X_test.reshape(len(X_test), -1)
     rows = []

@@ -88,7 +88,7 @@ def run_search(quick=False):
 
     n_images, sizes, folds, epochs = SEARCH["quick" if quick else "full"]
     repeats = REPEATS["quick" if quick else "full"]
-    (X_train, _), _ = load_fashion_mnist(as_float=True)
+    (X_train, _), _ = load_fashion_mnist()
     X = X_train[:n_images].reshape(n_images, -1)
 
     def search(**kwargs):
@@ -165,7 +165,7 @@ def run_multi_device(quick=False):
     from skae.datasets import load_fashion_mnist
 
     n_images, epochs, batch_size = MULTI_DEVICE["quick" if quick else "full"]
-    (X_train, _), (X_test, _) = load_fashion_mnist(as_float=True)
+    (X_train, _), (X_test, _) = load_fashion_mnist()
     with tempfile.TemporaryDirectory() as folder:
         data_path = os.path.join(folder, "images.npz")
         np.savez(
@@ -238,7 +238,7 @@ def _fitted_dense_model():
     from skae import AutoencoderTransformer
     from skae.datasets import load_fashion_mnist
 
-    (X_train, _), _ = load_fashion_mnist(as_float=True)
+    (X_train, _), _ = load_fashion_mnist()
     X = X_train[:TRANSFORM_FIT_IMAGES].reshape(-1, 784)
     return AutoencoderTransformer(epochs=1, random_state=0, **TUTORIAL).fit(X)
 

@@ -106,7 +106,7 @@ def main(argv=None):
     from skae.datasets import load_fashion_mnist
     from skae.noise import gaussian
 
-    (X_train, _), (X_test, _) = load_fashion_mnist(as_float=True)
+    (X_train, _), (X_test, _) = load_fashion_mnist()
     if args.quick:
         X_train = X_train[:QUICK_IMAGES]
     X_train, X_test = X_train[..., np.newaxis], X_test[..., np.newaxis]

@@ -68,7 +68,7 @@ def load_table(name, data=None):
     if name == "fashion_mnist_10k":
         from skae.datasets import load_fashion_mnist
 
-        (X, y), _ = load_fashion_mnist(as_float=True, download=False)
+        (X, y), _ = load_fashion_mnist()
         rows = np.random.default_rng(0).choice(X.shape[0], FASHION_ROWS, replace=False)
         return X[rows].reshape(FASHION_ROWS, -1).astype(np.float64), y[rows]
     from skae.datasets import load_odds

@@ -67,7 +67,7 @@ def load(mode):
     """Training and test images, flattened, as floats in [0, 1]; per ``mode``'s sizes."""
     from skae.datasets import load_fashion_mnist
 
-    (X_train, _), (X_test, _) = load_fashion_mnist(as_float=True, download=False)
+    (X_train, _), (X_test, _) = load_fashion_mnist()
     X_train, X_test = X_train[: TRAINING_IMAGES[mode]], X_test[: TEST_IMAGES[mode]]
     return X_train.reshape(len(X_train), -1), X_test.reshape(len(X_test), -1)
 
