@@ -7,37 +7,15 @@ measured in the same run (hand-written Keras, Keras ``predict``, PCA), with
 medians of repeated runs. The scripts in the repository's ``benchmarks/``
 folder run the same modules.
 
-==================  =========================================================
-``fit_overhead``    fit time against the same Keras model fit by hand
-``prediction``      ``transform``/``inverse_transform`` latency and throughput
-``memory``          peak memory transforming rows streamed from a memmap
-``many_fits``       memory over 200 fits in one process, against plain Keras
-``out_of_core``     memory of ``fit`` on a memmap, quality of ``partial_fit``
-``scale_out``       parallel and Dask-cluster search, transform on a Dask cluster,
-                    a multi-device fit
-``quality``         test error and code accuracy on Fashion-MNIST against PCA
-``image_defaults``  Fashion-MNIST at skae's defaults against the dense
-                    tutorial's exact model: test error and fit time
-``vae``             the variational autoencoder's test likelihood bounds (ELBO,
-                    IWAE) on Fashion-MNIST, against probabilistic PCA and
-                    FactorAnalysis
-``seed_denoiser``   the denoising tutorial replicated, against raw Keras
-``one_class``       one-class Fashion-MNIST outliers, against IsolationForest,
-                    OneClassSVM and PCA
-``outliers``        the ODDS outlier benchmark with pyod's protocol, against
-                    scikit-learn's detectors and pyod's published figures;
-                    only with ``--data DIR`` (the ``.mat`` files)
-``tabular``         reconstruction of real tables at the defaults, against PCA,
-                    KernelPCA and scikit-learn's MLP; the ten ODDS tables join
-                    scikit-learn's bundled ones with ``--data DIR``
-==================  =========================================================
+``skae bench --help`` lists them, one line each, from :data:`SUMMARIES` and
+:data:`SECONDS`.
 """
 
-import os
 import subprocess
 import sys
 import time
 
+from .._terminal import write_without_noise
 from ._common import DEFAULT_OUTPUT
 
 #: Benchmarks in the order ``skae bench`` runs them.
@@ -46,6 +24,32 @@ BENCHMARKS = (
     "vae",
     "seed_denoiser", "one_class", "outliers", "tabular",
 )
+#: What each benchmark measures, and against what.
+SUMMARIES = {
+    "fit_overhead": "fit time against the same model fit by hand in Keras",
+    "prediction": "transform/inverse_transform latency and throughput, against Keras's predict",
+    "memory": "peak memory transforming rows streamed from a memmap",
+    "many_fits": "memory over 200 fits in one process, against plain Keras",
+    "out_of_core": "memory of fit on a memmap; partial_fit's test error against fit's",
+    "scale_out": "parallel and Dask search, transform on a cluster, a multi-device fit, against serial",
+    "quality": "test error and accuracy on the codes on Fashion-MNIST, against PCA",
+    "image_defaults": "skae's defaults against the dense tutorial's model: test error and fit time",
+    "vae": "the VAE's test likelihood bounds against probabilistic PCA and FactorAnalysis",
+    "seed_denoiser": "the denoising tutorial through skae against the same script in raw Keras",
+    "one_class": "one-class Fashion-MNIST outliers against IsolationForest, OneClassSVM and PCA",
+    "outliers": "ODDS outliers (pyod's protocol), against scikit-learn and pyod's figures; with --data",
+    "tabular": "table reconstruction at the defaults, against PCA, KernelPCA and an MLP",
+}
+#: Seconds each took on the project's 2-core machine: ``(full run, --quick)``.
+#: The quick runs are one ``skae bench --quick --data odds/`` while other work
+#: shared the machine (1,036 s in all). ``None``: not timed alone; the eight
+#: full runs so marked took about 51 minutes together.
+SECONDS = {
+    "fit_overhead": (None, 103), "prediction": (None, 217), "memory": (None, 31), "many_fits": (None, 124),
+    "out_of_core": (None, 88), "scale_out": (None, 50), "quality": (None, 177), "image_defaults": (240, 40),
+    "vae": (1080, 27), "seed_denoiser": (None, 24), "one_class": (300, 54), "outliers": (360, 33),
+    "tabular": (3660, 68),
+}
 #: Benchmarks that read data skae cannot ship, from ``--data DIR``.
 NEEDS_DATA = frozenset({"outliers"})
 #: Benchmarks given ``--data DIR`` when there is one: those that need it, and more.
@@ -57,17 +61,36 @@ def default_names(data=None):
     return tuple(name for name in BENCHMARKS if data is not None or name not in NEEDS_DATA)
 
 
-def run_suite(names=None, *, quick=False, output=DEFAULT_OUTPUT, data=None):
+def _minutes(seconds):
+    if seconds is None:
+        return "*"
+    return "under 1 min" if seconds < 60 else f"{round(seconds / 60)} min"
+
+
+def describe_benchmarks():
+    """One line per benchmark: its name, about how long it takes, and what it measures against what."""
+    width = max(map(len, BENCHMARKS))
+    lines = [f"  {'benchmark'.ljust(width)}  {'full run':>11} / {'--quick':<11}  measures (on 2 CPU cores)"]
+    for name in BENCHMARKS:
+        full, quick = (_minutes(seconds) for seconds in SECONDS[name])
+        lines.append(f"  {name.ljust(width)}  {full:>11} / {quick:<11}  {SUMMARIES[name]}")
+    lines.append("* not timed alone: the eight full runs so marked took about 51 minutes together.")
+    lines.append("Full and quick times of outliers and tabular are with --data (the ten ODDS tables).")
+    return "\n".join(lines)
+
+
+def run_suite(names=None, *, quick=False, output=DEFAULT_OUTPUT, data=None, quiet=False):
     """Run benchmarks one after the other, each in a fresh Python process.
 
     A fresh process per benchmark keeps one benchmark's TensorFlow state and
     memory out of the next one's numbers. Output goes straight to the
-    terminal. ``names=None`` runs :func:`default_names`; ``data`` is passed
-    as ``--data`` to the benchmarks that read it. Returns the names of the
+    terminal; with ``quiet``, TensorFlow's start-up lines
+    (:data:`skae._terminal.STARTUP_NOISE`) are left out of standard error.
+    ``names=None`` runs :func:`default_names`; ``data`` is passed as
+    ``--data`` to the benchmarks that read it. Returns the names of the
     benchmarks that failed.
     """
     names = default_names(data) if names is None else names
-    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}
     failed = []
     for name in names:
         command = [sys.executable, "-m", f"{__name__}.{name}", "--output", str(output)]
@@ -77,8 +100,13 @@ def run_suite(names=None, *, quick=False, output=DEFAULT_OUTPUT, data=None):
             command += ["--data", str(data)]
         print(f"\n== {name} ==", flush=True)
         start = time.perf_counter()
-        completed = subprocess.run(command, env=environment)
+        if quiet:
+            process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, errors="replace")
+            write_without_noise(process.stderr, sys.stderr)
+            returncode = process.wait()
+        else:
+            returncode = subprocess.run(command).returncode
         print(f"({name}: {time.perf_counter() - start:.0f} s)", flush=True)
-        if completed.returncode:
+        if returncode:
             failed.append(name)
     return failed
