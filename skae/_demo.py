@@ -122,6 +122,10 @@ def _losses(logs):
     return ", ".join(f"{name} {value:.4g}" for name, value in logs.items() if name.endswith("loss"))
 
 
+def _epochs(count):
+    return "1 epoch" if count == 1 else f"{count} epochs"
+
+
 def describe(estimator):
     """How an estimator of the demo is built and trained, in a few words."""
     if estimator.architecture == "conv":
@@ -129,7 +133,7 @@ def describe(estimator):
     else:
         hidden = tuple(estimator.hidden_layer_sizes)
         layers = (f"dense {estimator.activation} layers {hidden}, " if hidden else "dense, ") + f"{estimator.latent_dim} codes"
-    text = f"{layers}, loss {estimator.loss}, up to {estimator.epochs} epochs"
+    text = f"{layers}, loss {estimator.loss}, up to {_epochs(estimator.epochs)}"
     if resolve_early_stopping(estimator.early_stopping, estimator.epochs):
         text += ", early stopping"
         if not isinstance(estimator.validation_split, str):
@@ -268,7 +272,7 @@ def run_demo(dataset="fashion-mnist", *, epochs=None, quick=False, output="skae-
     autoencoder, denoiser = demo_estimators(small_data, len(X_train), epochs, quick)
     side = X_train.shape[1]
     print(f"{name}: {len(X_train)} training and {len(X_test)} test images of {side}x{side}, "
-          f"up to {autoencoder.epochs} epochs per model.")
+          f"up to {_epochs(autoencoder.epochs)} per model.")
     if small_data:
         print("Small data: deeper nets than the tutorials', trained until the validation loss stops improving.")
 

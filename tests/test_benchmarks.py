@@ -16,7 +16,7 @@ import pytest
 
 import skae.datasets
 from skae.benchmarks import (
-    BENCHMARKS, default_names, fit_overhead, image_defaults, many_fits, memory, one_class, out_of_core,
+    BENCHMARKS, _run_in_fresh_process, default_names, fit_overhead, image_defaults, many_fits, memory, one_class, out_of_core,
     outliers, prediction, quality, scale_out, seed_denoiser, tabular, vae,
 )
 from skae.benchmarks._common import MemorySampler, format_table, median_seconds, report
@@ -312,14 +312,11 @@ def test_seed_denoiser_compares_unpaired_seeds_with_welchs_interval():
 def test_skae_bench_runs_the_named_benchmarks_in_fresh_processes(monkeypatch, tmp_path):
     commands = []
 
-    class Completed:
-        returncode = 0
-
-    def fake_run(command, env):
+    def fake_run(command, *, quiet):
         commands.append(command)
-        return Completed()
+        return 0
 
-    monkeypatch.setattr("skae.benchmarks.subprocess.run", fake_run)
+    monkeypatch.setattr("skae.benchmarks._run_in_fresh_process", fake_run)
     assert main(["bench", "memory", "quality", "--quick", "--output", str(tmp_path)]) == 0
     assert [command[2:] for command in commands] == [
         ["skae.benchmarks.memory", "--output", str(tmp_path), "--quick"],
@@ -338,12 +335,21 @@ def test_skae_bench_runs_the_named_benchmarks_in_fresh_processes(monkeypatch, tm
 
 
 def test_skae_bench_reports_a_failed_benchmark(monkeypatch, capsys):
-    class Failed:
-        returncode = 1
-
-    monkeypatch.setattr("skae.benchmarks.subprocess.run", lambda command, env: Failed())
+    monkeypatch.setattr("skae.benchmarks._run_in_fresh_process", lambda command, *, quiet: 1)
     assert main(["bench", "memory"]) == 1
     assert "failed: memory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_a_benchmark_process_keeps_its_errors_and_loses_tensorflows_start_up_lines(quiet, capfd):
+    script = (
+        "import sys; sys.stderr.write('E0000 failed call to cuInit: INTERNAL: CUDA error\\n"
+        "Traceback: the benchmark broke\\n'); sys.exit(3)"
+    )
+    assert _run_in_fresh_process([sys.executable, "-c", script], quiet=quiet) == 3
+    error = capfd.readouterr().err
+    assert "Traceback: the benchmark broke" in error
+    assert ("cuInit" in error) is not quiet
 
 
 def test_skae_bench_rejects_unknown_names(capsys):

@@ -51,7 +51,11 @@ def demo_rows(out):
     ]
 
 
-def test_demo_on_digits_prints_the_tables_and_writes_the_figures(capsys, tmp_path):
+def test_demo_on_digits_prints_the_tables_and_writes_the_figures(monkeypatch, capsys, tmp_path):
+    import matplotlib.pyplot as plt
+
+    figures = {}
+    monkeypatch.setattr(plt, "close", lambda figure: figures.setdefault(len(figures), figure))
     assert main(["demo", "--dataset", "digits", "--epochs", "2", "--output", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "digits: 1347 training and 450 test images of 8x8, up to 2 epochs per model." in out
@@ -63,8 +67,11 @@ def test_demo_on_digits_prints_the_tables_and_writes_the_figures(capsys, tmp_pat
     assert ae[1] == "16" and 0 < float(ae[2]) < 0.2 and 0 < float(ae[4]) <= 1
     denoiser = denoising["DenoisingAutoencoder (dense)"]
     assert denoiser[2] == "32" and float(denoiser[4]) > 0  # PSNR of the noisy images
+    latent = figures[3].axes[0]  # the digit classes get a legend, not a colour bar
+    assert [text.get_text() for text in latent.get_legend().get_texts()] == [str(digit) for digit in range(10)]
     for name in ("reconstructions", "denoising", "loss_curves", "latent_space"):
         assert (tmp_path / f"{name}.png").stat().st_size > 1000
+    plt.close("all")
 
 
 def test_the_fashion_mnist_demo_runs_the_tutorials_models_and_names_the_classes(monkeypatch, capsys, tmp_path):
@@ -84,9 +91,9 @@ def test_the_fashion_mnist_demo_runs_the_tutorials_models_and_names_the_classes(
     monkeypatch.setattr(plt, "close", lambda figure: figures.setdefault(len(figures), figure))
     assert main(["demo", "--epochs", "1", "--output", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "Fashion-MNIST: 448 training and 64 test images of 28x28, up to 1 epochs per model." in out
-    assert "as in the first tutorial: dense, 64 codes, loss mse, up to 1 epochs" in out
-    assert "as in the second tutorial: conv filters (16, 8), loss mae, up to 1 epochs" in out
+    assert "Fashion-MNIST: 448 training and 64 test images of 28x28, up to 1 epoch per model." in out
+    assert "as in the first tutorial: dense, 64 codes, loss mse, up to 1 epoch" in out
+    assert "as in the second tutorial: conv filters (16, 8), loss mae, up to 1 epoch" in out
     reconstruction, denoising = demo_rows(out)
     assert reconstruction["AutoencoderTransformer"][1] == "64" and "DenoisingAutoencoder (conv)" in denoising
     latent = figures[3].axes[0]

@@ -100,13 +100,17 @@ def run_suite(names=None, *, quick=False, output=DEFAULT_OUTPUT, data=None, quie
             command += ["--data", str(data)]
         print(f"\n== {name} ==", flush=True)
         start = time.perf_counter()
-        if quiet:
-            process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, errors="replace")
-            write_without_noise(process.stderr, sys.stderr)
-            returncode = process.wait()
-        else:
-            returncode = subprocess.run(command).returncode
+        returncode = _run_in_fresh_process(command, quiet=quiet)
         print(f"({name}: {time.perf_counter() - start:.0f} s)", flush=True)
         if returncode:
             failed.append(name)
     return failed
+
+
+def _run_in_fresh_process(command, *, quiet):
+    """Run ``command`` and return its exit code; ``quiet`` filters its standard error."""
+    if not quiet:
+        return subprocess.run(command).returncode
+    with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, errors="replace") as process:
+        write_without_noise(process.stderr, sys.stderr)
+        return process.wait()
