@@ -28,7 +28,8 @@ LOSING_REASONS = {
     ),
     "PSNR denoised (dB)": ("denoises to a higher PSNR", "{why_reconstruction}"),
     "fit (s)": (
-        "fits faster", "PCA is one singular value decomposition, where the autoencoder takes thousands of gradient steps"
+        "fits faster",
+        "PCA is one singular value decomposition, where the autoencoder takes thousands of gradient steps",
     ),
 }
 WHY_RECONSTRUCTION = (
@@ -132,7 +133,8 @@ def describe(estimator):
         layers = f"conv filters {tuple(estimator.conv_filters)}"
     else:
         hidden = tuple(estimator.hidden_layer_sizes)
-        layers = (f"dense {estimator.activation} layers {hidden}, " if hidden else "dense, ") + f"{estimator.latent_dim} codes"
+        layers = f"dense {estimator.activation} layers {hidden}, " if hidden else "dense, "
+        layers += f"{estimator.latent_dim} codes"
     text = f"{layers}, loss {estimator.loss}, up to {_epochs(estimator.epochs)}"
     if resolve_early_stopping(estimator.early_stopping, estimator.epochs):
         text += ", early stopping"

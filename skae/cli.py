@@ -108,7 +108,7 @@ def _add_bench_parser(commands):
     bench.add_argument("--quick", action="store_true", help="less data, fewer repeats")
     bench.add_argument(
         "--data", default=None, metavar="DIR",
-        help="folder of the ODDS .mat files for the outliers benchmark, which runs only with it",
+        help="folder of the ten ODDS .mat files: outliers runs only with it, and tabular adds them to its tables",
     )
     bench.add_argument(
         "--output", default=DEFAULT_OUTPUT, help=f"folder for the JSON files (default: ./{DEFAULT_OUTPUT})"
