@@ -17,7 +17,7 @@ from ._version import __version__
 
 # The demo's wall times on 2 CPU cores without a GPU, idle and shared with
 # other work (README, "Quick start", says where each was measured).
-DEMO_TIME = "about 3 minutes idle, 7 to 8 shared"
+DEMO_TIME = "about 3 minutes idle, 7 to 9 shared"
 QUICK_TIME = "80 s idle, 111 s shared"
 DIGITS_TIME = "23 s idle, 44 s shared"
 QUICK_DIGITS_TIME = "17 s idle"
