@@ -10,6 +10,7 @@ from ._version import __version__
 
 # Public name -> module that defines it.
 _PUBLIC = {
+    "AutoencoderImputer": "skae.impute",
     "AutoencoderOutlierDetector": "skae.outliers",
     "AutoencoderTransformer": "skae.autoencoder",
     "DenoisingAutoencoder": "skae.denoising",
@@ -20,6 +21,7 @@ _PUBLIC = {
 }
 
 __all__ = [
+    "AutoencoderImputer",
     "AutoencoderOutlierDetector",
     "AutoencoderTransformer",
     "DenoisingAutoencoder",

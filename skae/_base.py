@@ -19,11 +19,9 @@ estimator holds is changed in place before the commit). The seeds of later
 ``partial_fit`` passes derive from ``random_state`` and ``n_iter_``, so they
 roll back with ``n_iter_``.
 
-Subclasses change what they need through small hooks, each marked "a
-hook" in its docstring (``_start_fit``, ``_corruption``, ``_compose_model``,
-``_set_model``, ``_training_loss``, ``_score_samples``);
-``docs/contributing.rst`` ("How skae is built") says what each is for, and
-how an estimator uses them.
+Subclasses change what they need through small hooks, each marked "a hook"
+in its docstring; ``docs/contributing.rst`` ("How skae is built") says what
+each is for, and how an estimator uses them.
 """
 
 import uuid
@@ -169,7 +167,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 sample_shape, {self.input_shape_, self._model_input_shape}, self.input_shape_,
                 type(self).__name__,
             )
-        X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32])
+        ensure_all_finite = "allow-nan" if self._accepts_missing else True
+        X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32], ensure_all_finite=ensure_all_finite)
         checks.check_float32_range(X)
         if reset:
             self.input_shape_ = sample_shape or (X.shape[1],)
@@ -270,13 +269,11 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     # ------------------------------------------------------------------ #
     #: Whether ``fit(X)`` corrupts each batch anew (see :meth:`_corruption`).
     _fresh_corruption = False
+    #: Whether ``X`` may hold NaN, the entries a model with an observed-entries input and loss skips.
+    _accepts_missing = False
 
     def _start_fit(self, X, y):
-        """Record fitted attributes training needs (a hook; nothing here).
-
-        Called by ``fit`` and the first ``partial_fit`` with the validated
-        ``X`` and targets ``y`` (``None`` when they are ``X``).
-        """
+        """Record fitted attributes training needs from validated ``X`` and targets ``y`` or ``None`` (a hook)."""
 
     def _corruption(self):
         """``corrupt(X, rng)`` making training inputs from clean ``X``, or ``None`` (a hook)."""
@@ -328,6 +325,17 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         """``output_activation``, or what ``"auto"`` gives for these targets (a hook)."""
         return _defaults.output_activation(self.output_activation, targets)
 
+    def _training_data(self, X, y, batch_seed, noise_seed, validation_seed, model_input_shape, incremental):
+        """The :class:`~skae._batching.TrainingData` Keras trains on (a hook)."""
+        return _batching.training_data(
+            X, y, batch_size=self.batch_size, shuffle=self.shuffle, batch_seed=batch_seed,
+            noise_seed=noise_seed, model_input_shape=model_input_shape,
+            corrupt=self._corruption(), fresh_corruption=self._fresh_corruption,
+            validation_split=0.0 if incremental else self.validation_split_,
+            validation_seed=validation_seed, passes=1 if incremental else None,
+            n_replicas=_distribute.n_replicas(self.distribute),
+        )
+
     def _train(self, model, X, y, batch_seed, noise_seed, validation_seed, *, incremental, initial_epoch):
         """Train ``model`` on an engine; return ``(history, n_epochs)``.
 
@@ -340,14 +348,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             self.early_stopping_ = _defaults.early_stopping(self.early_stopping, self.epochs)
             self.validation_split_ = _defaults.validation_split(self.validation_split, X.shape[0], self.early_stopping_)
         model_input_shape = tuple(model.input_shape[1:])
-        data = _batching.training_data(
-            X, y, batch_size=self.batch_size, shuffle=self.shuffle, batch_seed=batch_seed,
-            noise_seed=noise_seed, model_input_shape=model_input_shape,
-            corrupt=self._corruption(), fresh_corruption=self._fresh_corruption,
-            validation_split=0.0 if incremental else self.validation_split_,
-            validation_seed=validation_seed, passes=1 if incremental else None,
-            n_replicas=_distribute.n_replicas(self.distribute),
-        )
+        data = self._training_data(X, y, batch_seed, noise_seed, validation_seed, model_input_shape, incremental)
         if not incremental:
             self.epochs_ = _defaults.epochs(self.epochs, data.steps_per_epoch)
             self.patience_ = _defaults.patience(self.patience, self.epochs_)
