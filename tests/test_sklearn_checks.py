@@ -7,7 +7,10 @@ estimator claims to be non-deterministic.
 from sklearn.decomposition import PCA
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skae import AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder, VariationalAutoencoder
+from skae import (
+    AutoencoderImputer, AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder,
+    VariationalAutoencoder,
+)
 
 # Tiny models: the checks fit several dozen times on data of a few features.
 TINY = dict(latent_dim=2, epochs=2, batch_size=16)
@@ -37,6 +40,9 @@ ESTIMATORS = [
     # refits it several times (ensembles of Keras members: tests/test_outliers.py).
     AutoencoderOutlierDetector(n_estimators=1),
     AutoencoderOutlierDetector(PCA(n_components=1), n_estimators=3, max_samples=0.8, contamination=0.1),
+    # NaN allowed (the checks then add gaps to their data); the indicator, another placeholder.
+    AutoencoderImputer(hidden_layer_sizes=(4,), max_iter=2, batch_size=16),
+    AutoencoderImputer(hidden_layer_sizes=(4,), max_iter=2, missing_values=-1, add_indicator=True, keep_empty_features=True),
 ]
 
 

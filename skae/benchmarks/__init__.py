@@ -22,7 +22,7 @@ from ._common import DEFAULT_OUTPUT
 BENCHMARKS = (
     "fit_overhead", "prediction", "memory", "many_fits", "out_of_core", "scale_out", "quality", "image_defaults",
     "vae",
-    "seed_denoiser", "one_class", "outliers", "tabular",
+    "seed_denoiser", "one_class", "outliers", "tabular", "impute",
 )
 #: What each benchmark measures, and against what.
 SUMMARIES = {
@@ -39,6 +39,7 @@ SUMMARIES = {
     "one_class": "one-class Fashion-MNIST outliers against IsolationForest, OneClassSVM and PCA",
     "outliers": "ODDS outliers (pyod's protocol), against scikit-learn and pyod's figures; with --data",
     "tabular": "table reconstruction at the defaults, against PCA, KernelPCA and an MLP",
+    "impute": "imputation RMSE and downstream accuracy, against scikit-learn's imputers and missForest",
 }
 #: Seconds each took on the project's 2-core machine: ``(full run, --quick)``.
 #: The quick runs are one ``skae bench --quick --data odds/`` while other work
@@ -53,7 +54,7 @@ SECONDS = {
 #: Benchmarks that read data skae cannot ship, from ``--data DIR``.
 NEEDS_DATA = frozenset({"outliers"})
 #: Benchmarks given ``--data DIR`` when there is one: those that need it, and more.
-READS_DATA = NEEDS_DATA | {"tabular"}
+READS_DATA = NEEDS_DATA | {"tabular", "impute"}
 
 
 def default_names(data=None):

@@ -23,11 +23,12 @@ TUTORIAL = dict(
 )
 
 
-def parse_args(description, argv=None, *, data=False):
+def parse_args(description, argv=None, *, data=False, options=()):
     """Parse the options every benchmark takes: ``--quick`` and ``--output``.
 
     With ``data``, also ``--data DIR``: the folder of data the benchmark
-    reads but skae cannot ship (``None`` when not given).
+    reads but skae cannot ship (``None`` when not given). ``options`` are a
+    benchmark's own, as ``(flag, keyword arguments of add_argument)`` pairs.
     """
     parser = argparse.ArgumentParser(
         description=description, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -38,6 +39,8 @@ def parse_args(description, argv=None, *, data=False):
     )
     if data:
         parser.add_argument("--data", default=None, help="folder of the data files")
+    for flag, settings in options:
+        parser.add_argument(flag, **settings)
     return parser.parse_args(argv)
 
 

@@ -1,0 +1,61 @@
+"""The Keras pieces and training data for rows with gaps."""
+
+import keras
+import numpy as np
+
+from skae._missing import (
+    STEPS_PER_EVALUATION, ObservedInput, held_out_training_data, hide_observed, observed_mean_squared_error,
+)
+
+
+def test_observed_input_gives_values_with_zeros_at_the_gaps_and_the_mask():
+    x = np.array([[1.5, np.nan, 0.0]], dtype=np.float32)
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(ObservedInput()(x)), [[1.5, 0.0, 0.0, 1.0, 0.0, 1.0]]
+    )
+
+
+def test_the_loss_skips_gaps_in_the_targets_and_its_gradient_stays_finite():
+    import tensorflow as tf
+
+    y_true = tf.constant([[1.0, np.nan], [np.nan, np.nan]])
+    y_pred = tf.Variable([[0.0, 5.0], [3.0, 3.0]])
+    with tf.GradientTape() as tape:
+        loss = observed_mean_squared_error(y_true, y_pred)
+        total = tf.reduce_sum(loss)
+    np.testing.assert_allclose(loss.numpy(), [0.5, 0.0])  # (1 - 0)^2 over 2 entries; nothing observed
+    gradient = tape.gradient(total, y_pred).numpy()
+    np.testing.assert_array_equal(gradient, [[-1.0, 0.0], [0.0, 0.0]])
+
+
+def test_hide_observed_hides_about_the_share_in_a_copy():
+    X = np.ones((200, 50))
+    hidden = hide_observed(X, np.random.default_rng(0), share=0.25)
+    assert X.min() == 1.0  # the input is untouched
+    assert 0.23 < np.isnan(hidden).mean() < 0.27
+
+
+def test_held_out_entries_are_gaps_in_training_and_the_only_validation_targets():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 5))
+    X[rng.random(X.shape) < 0.2] = np.nan
+    data = held_out_training_data(
+        X, batch_size=300, shuffle=False, batch_seed=0, corrupt=None, validation_share=0.1, validation_seed=1,
+    )
+    assert data.steps_per_epoch == STEPS_PER_EVALUATION
+    inputs, targets = data.validation_data
+    held_out = ~np.isnan(targets)
+    assert 0.06 < held_out.sum() / (~np.isnan(X)).sum() < 0.14
+    assert np.isnan(inputs[held_out]).all()
+    batch_inputs, batch_targets = next(iter(data.make_batches()))
+    training_gaps = np.isnan(batch_targets)
+    assert training_gaps.sum() == np.isnan(X).sum() + held_out.sum()
+    np.testing.assert_array_equal(batch_inputs, batch_targets)  # no corruption given
+
+
+def test_too_few_entries_to_hold_out_leave_no_validation_data():
+    data = held_out_training_data(
+        np.ones((1, 2)), batch_size=4, shuffle=True, batch_seed=0, corrupt=None, validation_share=0.01,
+        validation_seed=0,
+    )
+    assert data.validation_data is None
