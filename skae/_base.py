@@ -14,10 +14,9 @@ an engine that trains in its place, and copied back, together with
 Ctrl-C with ``on_interrupt="warn"``. Any other failure (bad input,
 divergence, an exception from a callback, Ctrl-C with ``"raise"``) leaves
 the estimator exactly as it was: its weights, optimizer state and fitted
-attributes (restored from a shallow copy, which suffices because nothing the
-estimator holds is changed in place before the commit). The seeds of later
-``partial_fit`` passes derive from ``random_state`` and ``n_iter_``, so they
-roll back with ``n_iter_``.
+attributes (restored from a shallow copy: nothing it holds is changed in
+place before the commit). Later ``partial_fit`` passes' seeds derive from
+``random_state`` and ``n_iter_``, so they roll back with ``n_iter_``.
 
 Subclasses change what they need through small hooks, each marked "a hook"
 in its docstring; ``docs/contributing.rst`` ("How skae is built") says what
@@ -33,7 +32,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, validate_data
 
-from . import _batching, _defaults, _distribute, _engines, _random, _serialization, _training
+from . import _batching, _defaults, _distribute, _engines, _missing, _random, _serialization, _training
 from . import _validation as checks
 from ._version import __version__
 from .architectures import ARCHITECTURES, builder_settings, compose_autoencoder, split_autoencoder
@@ -156,11 +155,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             _distribute.check_strategy(self.distribute, self.batch_size)
 
     def _validate_samples(self, X, *, reset):
-        """Validate ``X`` and return it as a 2-D float array.
-
-        On ``reset`` records ``n_features_in_``, ``feature_names_in_`` and
-        ``input_shape_``; otherwise checks ``X`` against them.
-        """
+        """``X`` validated, as a 2-D float array; on ``reset`` its shape and names are recorded, else checked."""
         X, sample_shape = checks.flatten_samples(X)
         if not reset:
             checks.check_sample_shape(
@@ -172,6 +167,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         checks.check_float32_range(X)
         if reset:
             self.input_shape_ = sample_shape or (X.shape[1],)
+        elif self._accepts_missing:
+            _missing.check_no_gaps_unless_trained_on_them(X, self.trained_on_missing_, type(self).__name__)
         return X
 
     def _check_y_length(self, X, y):
@@ -182,8 +179,11 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     # ------------------------------------------------------------------ #
     # Building the model
     # ------------------------------------------------------------------ #
-    def _build_encoder_decoder(self, sample_shape, seed):
-        """Build ``(encoder, decoder)`` from ``ARCHITECTURES`` or the callable."""
+    def _build_encoder_decoder(self, sample_shape, seed, complete=False):
+        """Build ``(encoder, decoder)`` from ``ARCHITECTURES`` or the callable; for gaps unless ``complete``."""
+        if self.trained_on_missing_ and not complete:
+            build = lambda shape: self._build_encoder_decoder(shape, seed, complete=True)  # noqa: E731
+            return _missing.gap_model_parts(build, self.architecture, sample_shape)
         if callable(self.architecture):
             # A user's layers are seeded by Keras from Python's random.
             with _random.python_random_seeded(seed):
@@ -207,7 +207,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         """Build, compile and return a new model for samples like ``fit``'s."""
         model = self._build_uncompiled_model(seed)
         optimizer = _engines.make_optimizer(self.optimizer, self.learning_rate)
-        return _engines.compile_model(model, optimizer, self._training_loss())
+        loss = self._training_loss()
+        return _engines.compile_model(model, optimizer, _missing.observed_loss(loss) if self.trained_on_missing_ else loss)
 
     def _build_uncompiled_model(self, seed):
         """The composed encoder and decoder, checked against ``n_features_in_``."""
@@ -228,6 +229,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     def _model_params(self):
         """The parameters, with the ``"auto"`` ones that build the model resolved."""
         resolved = {"hidden_layer_sizes": self.hidden_layer_sizes_, "output_activation": self.output_activation_}
+        resolved["trained_on_missing"] = self.trained_on_missing_
         return {**self.get_params(deep=False), **resolved}
 
     def _current_engine_key(self, model_input_shape):
@@ -269,8 +271,9 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     # ------------------------------------------------------------------ #
     #: Whether ``fit(X)`` corrupts each batch anew (see :meth:`_corruption`).
     _fresh_corruption = False
-    #: Whether ``X`` may hold NaN, the entries a model with an observed-entries input and loss skips.
-    _accepts_missing = False
+    #: Whether ``X`` may hold NaN (skae._missing: the model then learns around gaps), and whether
+    #: the model is built for gaps even without; ``trained_on_missing_``'s default, for old pickles.
+    _accepts_missing, _models_gaps, trained_on_missing_ = False, False, False
 
     def _start_fit(self, X, y):
         """Record fitted attributes training needs from validated ``X`` and targets ``y`` or ``None`` (a hook)."""
@@ -297,6 +300,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 build_seed, batch_seed, noise_seed, self._pass_seed, validation_seed = _random.draw_seeds(
                     self.random_state, 5
                 )
+                self.trained_on_missing_ = self._models_gaps or (self._accepts_missing and _missing.has_gaps(X))
+                _missing.check_some_observed(X)
                 self.hidden_layer_sizes_ = _defaults.hidden_layer_sizes(self.hidden_layer_sizes, X.shape[1])
                 self.output_activation_ = self._resolve_output_activation(X if y is None else y)
                 self._start_fit(X, y)
@@ -427,16 +432,9 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         return decoded.reshape(X.shape[0], *self.input_shape_)
 
     def _reconstruction_errors(self, X_input, X_target):
-        """Per-row mean squared error of reconstructing ``X_target`` from ``X_input``."""
-        errors = np.empty(X_input.shape[0], dtype=np.float64)
+        """Per-row mean squared error of reconstructing ``X_target`` from ``X_input``, over its observed entries."""
         function = _engines.predict_function(self._engine_key, "model", self.model_)
-        for start, stop, outputs in _batching.prediction_chunks(
-            function, X_input, self._model_input_shape, function.batch_size
-        ):
-            # One float64 temporary per batch, squared in place.
-            difference = np.subtract(X_target[start:stop], outputs[0], dtype=np.float64)
-            errors[start:stop] = np.mean(np.square(difference, out=difference), axis=1)
-        return errors
+        return _missing.reconstruction_errors(function, X_input, X_target, self._model_input_shape)
 
     def _score_samples(self, X):
         """Per-sample scores of validated 2-D ``X``, higher is better (a hook)."""
@@ -485,6 +483,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.input_tags.allow_nan = self._accepts_missing
         return tags
 
     def __getstate__(self):

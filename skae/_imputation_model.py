@@ -5,7 +5,7 @@ its training is the base's transaction (rollback, Ctrl-C, divergence,
 bit-identical refits, pickling), with these hooks set:
 
 * it accepts NaN, and its encoder starts with :class:`~skae._missing.ObservedInput`;
-* its loss is :func:`~skae._missing.observed_mean_squared_error`;
+* its loss is :func:`~skae._missing.observed_mean_squared_error` (the base's for ``loss="mse"`` and gaps);
 * each batch has a ``corruption_rate`` share of its observed entries hidden
   anew (:func:`~skae._missing.hide_observed`): a denoising autoencoder whose
   noise is gaps;
@@ -22,7 +22,7 @@ from numbers import Real
 from sklearn.utils._param_validation import Interval
 
 from ._base import BaseAutoencoder
-from ._missing import gap_filling_autoencoder, held_out_training_data, hide_observed, observed_mean_squared_error
+from ._missing import gap_filling_autoencoder, held_out_training_data, hide_observed
 from ._signature import extends_signature
 
 
@@ -35,6 +35,7 @@ class GapFillingAutoencoder(BaseAutoencoder):
     """
 
     _accepts_missing = True
+    _models_gaps = True
     _fresh_corruption = True
 
     _parameter_constraints = {
@@ -52,11 +53,8 @@ class GapFillingAutoencoder(BaseAutoencoder):
         """Train on the rows of ``X``, NaN at its gaps."""
         return self._fit(X, incremental=False)
 
-    def _build_encoder_decoder(self, sample_shape, seed):
+    def _build_encoder_decoder(self, sample_shape, seed, complete=False):
         return gap_filling_autoencoder(sample_shape[0], self.hidden_layer_sizes_, self.activation, seed=seed)
-
-    def _training_loss(self):
-        return observed_mean_squared_error
 
     def _corruption(self):
         return functools.partial(hide_observed, share=self.corruption_rate)

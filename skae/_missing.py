@@ -15,10 +15,12 @@ A gap is a NaN in a float32 batch. Pure pieces, apart from any estimator:
   than of the rows, which would leave the held-out rows out of training).
 """
 
+import warnings
+
 import keras
 import numpy as np
 
-from ._batching import TrainingData, as_model_input, training_batches
+from ._batching import TrainingData, as_model_input, prediction_chunks, training_batches
 from .architectures import _dense_layers, _kernel_initializers
 
 #: Gradient steps between two evaluations of the held-out entries (an "epoch").
@@ -49,6 +51,86 @@ def observed_mean_squared_error(y_true, y_pred):
     # Zeros where the target is a gap: no NaN reaches the gradient.
     errors = keras.ops.where(observed, y_true - y_pred, keras.ops.zeros_like(y_pred))
     return keras.ops.mean(keras.ops.square(errors), axis=-1)
+
+
+@keras.saving.register_keras_serializable(package="skae")
+def observed_mean_absolute_error(y_true, y_pred):
+    """Per row: the sum of absolute errors over the entries ``y_true`` observes, over all its entries."""
+    observed = keras.ops.logical_not(keras.ops.isnan(y_true))
+    errors = keras.ops.where(observed, y_true - y_pred, keras.ops.zeros_like(y_pred))
+    return keras.ops.mean(keras.ops.abs(errors), axis=-1)
+
+
+#: The losses over observed entries, by the names of the losses they stand for.
+OBSERVED_LOSSES = {
+    "mse": observed_mean_squared_error, "mean_squared_error": observed_mean_squared_error,
+    "mae": observed_mean_absolute_error, "mean_absolute_error": observed_mean_absolute_error,
+}
+
+
+def observed_loss(loss):
+    """The loss over observed entries standing for ``loss`` (a name), or a ``ValueError``."""
+    if isinstance(loss, str) and loss in OBSERVED_LOSSES:
+        return OBSERVED_LOSSES[loss]
+    raise ValueError(
+        f"X holds NaN, which the autoencoder learns around with a loss over the observed entries: "
+        f"loss='mse' or 'mae', not loss={loss!r}. Fill the gaps first (skae.AutoencoderImputer) to "
+        "train with another loss."
+    )
+
+
+def has_gaps(X):
+    """Whether validated, NaN-or-finite ``X`` holds a NaN (a sum first: no temporary array)."""
+    return bool(np.isnan(np.sum(X))) and bool(np.isnan(X).any())
+
+
+def check_some_observed(X):
+    """Refuse training data whose every entry is NaN: there is nothing to learn from."""
+    if X.size and np.isnan(X).all():
+        raise ValueError("X has no observed entry: every value is NaN, so there is nothing to learn from.")
+
+
+def check_gap_architecture(architecture, sample_shape):
+    """Refuse NaN in ``X`` for models other than the dense one on 2-D ``X``."""
+    if architecture != "dense" or len(sample_shape) != 1:
+        raise ValueError(
+            "X holds NaN: rows with gaps are learnt by the dense architecture on 2-D X "
+            f"(n_samples, n_features), not architecture={architecture!r} on samples of shape "
+            f"{tuple(sample_shape)}. Fill the gaps first (skae.AutoencoderImputer)."
+        )
+
+
+def check_no_gaps_unless_trained_on_them(X, trained_on_missing, estimator_name):
+    """Refuse NaN in ``X`` for a model fitted on complete rows, which has no input for gaps."""
+    if not trained_on_missing and has_gaps(X):
+        raise ValueError(
+            f"X holds NaN, but {estimator_name} was fitted on rows without gaps, so its model "
+            "takes no gaps. Fit it on rows with NaN to learn around them, or fill them first "
+            "(skae.AutoencoderImputer)."
+        )
+
+
+def mean_over_observed(errors):
+    """Each row's mean of 2-D ``errors`` over its observed (not NaN) entries; NaN for a row with none."""
+    if not has_gaps(errors):
+        return np.mean(errors, axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # "Mean of empty slice": a row with no entry
+        return np.nanmean(errors, axis=1)
+
+
+def reconstruction_errors(predict_batch, X_input, X_target, model_input_shape):
+    """Per-row mean squared error of ``predict_batch``'s reconstructions of ``X_target`` from ``X_input``.
+
+    Over the observed entries of ``X_target`` (:func:`mean_over_observed`),
+    batch by batch (:func:`~skae._batching.prediction_chunks`).
+    """
+    errors = np.empty(X_input.shape[0], dtype=np.float64)
+    for start, stop, outputs in prediction_chunks(predict_batch, X_input, model_input_shape, predict_batch.batch_size):
+        # One float64 temporary per batch, squared in place.
+        difference = np.subtract(X_target[start:stop], outputs[0], dtype=np.float64)
+        errors[start:stop] = mean_over_observed(np.square(difference, out=difference))
+    return errors
 
 
 def hide_observed(X, rng, *, share):
@@ -87,6 +169,23 @@ def held_out_training_data(
         )
 
     return TrainingData(make_batches, STEPS_PER_EVALUATION, validation_data)
+
+
+def with_observed_input(encoder, n_features):
+    """``encoder`` of ``2 * n_features`` inputs behind an :class:`ObservedInput` of ``n_features``."""
+    inputs = keras.Input(shape=(n_features,), name="gappy_input")
+    return keras.Model(inputs, encoder(ObservedInput(name="observed_input")(inputs)), name="encoder")
+
+
+def gap_model_parts(build, architecture, sample_shape):
+    """``(encoder, decoder)`` for rows with gaps, from ``build(sample_shape) -> (encoder, decoder)``.
+
+    The encoder, built for twice the features, takes the values and the mask
+    behind an :class:`ObservedInput`; the decoder gives back the features.
+    """
+    check_gap_architecture(architecture, sample_shape)
+    encoder = build((2 * sample_shape[0],))[0]
+    return with_observed_input(encoder, sample_shape[0]), build(sample_shape)[1]
 
 
 def gap_filling_autoencoder(n_features, hidden_layer_sizes, activation, *, seed=None):

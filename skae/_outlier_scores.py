@@ -5,6 +5,8 @@ back. Every scale is robust (median and MAD), so the few outliers in the
 training data barely move the statistics they are judged by.
 """
 
+import warnings
+
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
@@ -21,20 +23,24 @@ def robust_center_scale(values, *, relative_floor=0.1):
     would otherwise turn any later deviation into a score in the thousands
     that drowns every other column. Columns in different units pass 0. When
     scales are 0 (one sample), the floor is float64's resolution of the values.
+    NaN (the errors of unobserved entries) are left out; a column of NaN
+    alone gets a NaN center and scale.
     """
     values = np.asarray(values, dtype=np.float64)
-    center = np.median(values, axis=0)
-    scale = MAD_TO_STD * np.median(np.abs(values - center), axis=0)
-    resolution = np.finfo(np.float64).eps * max(1.0, float(np.max(np.abs(values), initial=0.0)))
-    floor = max(relative_floor * float(np.mean(scale)), resolution)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # "All-NaN slice": a column never observed
+        center = np.nanmedian(values, axis=0)
+        scale = MAD_TO_STD * np.nanmedian(np.abs(values - center), axis=0)
+        resolution = np.finfo(np.float64).eps * max(1.0, float(np.nanmax(np.abs(values), initial=0.0)))
+        floor = max(relative_floor * float(np.nanmean(scale)), resolution)
     return center, np.maximum(scale, floor)
 
 
 def codes_and_errors(model, X):
     """``model``'s codes of ``X`` and its absolute reconstruction errors, both 2-D float64.
 
-    The errors are ``|X - model.inverse_transform(codes)|``; the encoder runs
-    once for both.
+    The errors are ``|X - model.inverse_transform(codes)|``, NaN where ``X``
+    is; the encoder runs once for both.
     """
     codes = model.transform(X)
     reconstruction = np.asarray(model.inverse_transform(codes), dtype=np.float64).reshape(X.shape)

@@ -71,6 +71,8 @@ class AutoencoderTransformer(BaseAutoencoder):
     True
     """
 
+    _accepts_missing = True
+
     def fit(self, X, y=None):
         """Train the autoencoder to reconstruct ``X``.
 

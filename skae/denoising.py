@@ -97,6 +97,8 @@ class DenoisingAutoencoder(BaseAutoencoder):
     (5, 16)
     """
 
+    _accepts_missing = True
+
     _parameter_constraints = {
         **BaseAutoencoder._parameter_constraints,
         "noise": [StrOptions(NOISES.keys()), callable],
@@ -135,7 +137,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
             self.value_range_ = None
         elif isinstance(self.clip, str):
             clean = X if y is None else y
-            self.value_range_ = (float(clean.min()), float(clean.max()))
+            self.value_range_ = (float(np.nanmin(clean)), float(np.nanmax(clean)))
         else:
             self.value_range_ = checks.check_value_range(self.clip, "clip")
         # A trial on one row: a bad noise_factor or callable fails here, before training.

@@ -5,13 +5,14 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _defaults
 from . import _outlier_scores as scores
 from . import _validation as checks
+from ._missing import has_gaps, mean_over_observed
 from .autoencoder import AutoencoderTransformer
 
 #: Rows each default autoencoder trains on, as IsolationForest's trees do.
@@ -171,7 +172,10 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
     Notes
     -----
     A row's scores depend only on the row and the fitted detector, never on
-    the other rows scored with it. The ensemble holds ``n_estimators``
+    the other rows scored with it. Rows may have gaps (NaN) when the
+    members take them, as skae's autoencoders do: a row is then scored on
+    its observed features, its :meth:`feature_scores` are NaN where it has
+    none, and a row with no observed feature scores NaN. The ensemble holds ``n_estimators``
     Keras models; the detector pickles, clones and refits like any
     scikit-learn estimator, and a failed ``fit`` leaves it as it was.
 
@@ -249,7 +253,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
         saved_state = dict(self.__dict__)
         try:
             self._validate_params()
-            X = validate_data(self, checks.flatten_samples(X)[0], dtype=[np.float64, np.float32])
+            X = validate_data(
+                self, checks.flatten_samples(X)[0], dtype=[np.float64, np.float32], ensure_all_finite="allow-nan"
+            )
             self._fit_members(X)
             self._set_offset(self._fit_scales(X))
         except BaseException:
@@ -262,6 +268,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
         n_samples, n_features = X.shape
         self.max_samples_ = self._n_rows_per_member(n_samples)
         rng = check_random_state(self.random_state)
+        gaps = has_gaps(X)
         template = self.estimator
         if template is None:
             template = default_autoencoder(n_features, self.max_samples_)
@@ -269,6 +276,8 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
         for _ in range(self.n_estimators):
             rows = np.sort(rng.choice(n_samples, self.max_samples_, replace=False))
             member = _seed_everything(clone(template), int(rng.randint(np.iinfo(np.int32).max)))
+            if gaps and getattr(member, "_accepts_missing", False):
+                member._models_gaps = True  # every member takes gaps, though its subsample may have none
             member.fit(X[rows])
             codes = np.asarray(member.transform(X[rows]), dtype=np.float64).reshape(len(rows), -1)
             self.estimators_.append(member)
@@ -299,7 +308,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
     @staticmethod
     def _member_parts(neighbors, codes, errors, center, scale):
         """One member's two raw scores per row: ``(n_samples, 2)``."""
-        reconstruction = np.mean((errors - center) / scale, axis=1)
+        reconstruction = mean_over_observed((errors - center) / scale)
         return np.column_stack([reconstruction, scores.kth_neighbor_distance(neighbors, codes)])
 
     def _combine(self, parts):
@@ -311,10 +320,10 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
 
     def _set_offset(self, training_scores):
         if self.contamination == "auto":
-            first, third = np.percentile(-training_scores, [25, 75])
+            first, third = np.nanpercentile(-training_scores, [25, 75])
             self.offset_ = float(-(third + AUTO_FENCE * (third - first)))
         else:
-            self.offset_ = float(np.percentile(training_scores, 100.0 * self.contamination))
+            self.offset_ = float(np.nanpercentile(training_scores, 100.0 * self.contamination))
 
     def _score_samples(self, X):
         parts = [
@@ -327,7 +336,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
 
     def _validate(self, X):
         check_is_fitted(self)
-        return validate_data(self, checks.flatten_samples(X)[0], reset=False, dtype=[np.float64, np.float32])
+        return validate_data(
+            self, checks.flatten_samples(X)[0], reset=False, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan"
+        )
 
     def score_samples(self, X):
         """Normality of each row: the negative outlier score (higher is more normal).
@@ -399,6 +410,12 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
             _, errors = scores.codes_and_errors(member, X)
             total += (errors - center) / scale
         return total / len(self.estimators_)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # NaN where the members take it: skae's autoencoders (the default) do.
+        tags.input_tags.allow_nan = self.estimator is None or get_tags(self.estimator).input_tags.allow_nan
+        return tags
 
     def __getstate__(self):
         # The neighbour searches are rebuilt from the codes on loading (the

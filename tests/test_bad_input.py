@@ -47,7 +47,6 @@ def assert_before_training(call, error, message):
 # Bad data given to fit
 # --------------------------------------------------------------------------- #
 BAD_TRAINING_DATA = [
-    ("nan", np.where(GOOD > 0.9, np.nan, GOOD), ValueError, "NaN"),
     ("inf", np.where(GOOD > 0.9, np.inf, GOOD), ValueError, "infinity"),
     ("1-D", GOOD[:, 0], ValueError, "Expected 2D array"),
     ("5-D", np.zeros((2, 2, 2, 2, 2)), ValueError, "5 dimensions"),
@@ -68,6 +67,21 @@ BAD_TRAINING_DATA = [
 def test_bad_training_data(estimator, case, X, error, message):
     model = ESTIMATORS[estimator](callbacks=[TrainingStarted()], **SMALL)
     assert_before_training(lambda: model.fit(X), error, message)
+
+
+def test_gaps_are_learnt_around_by_the_autoencoders_and_refused_by_the_variational_one():
+    # docs/missing_values.rst: the VAE's likelihood needs every entry.
+    X = np.where(GOOD > 0.9, np.nan, GOOD)
+    model = VariationalAutoencoder(callbacks=[TrainingStarted()], **SMALL)
+    assert_before_training(lambda: model.fit(X), ValueError, "VariationalAutoencoder does not accept missing values")
+    for cls in (AutoencoderTransformer, DenoisingAutoencoder):
+        assert cls(**SMALL).fit(X).trained_on_missing_
+
+
+@pytest.mark.parametrize("estimator", ["autoencoder", "denoiser"])
+def test_nothing_observed_is_refused(estimator):
+    model = ESTIMATORS[estimator](callbacks=[TrainingStarted()], **SMALL)
+    assert_before_training(lambda: model.fit(np.full((5, 3), np.nan)), ValueError, "no observed entry")
 
 
 def test_single_sample_works_or_fails_clearly():

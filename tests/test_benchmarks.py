@@ -16,8 +16,8 @@ import pytest
 
 import skae.datasets
 from skae.benchmarks import (
-    BENCHMARKS, _run_in_fresh_process, default_names, fit_overhead, image_defaults, many_fits, memory, one_class, out_of_core,
-    outliers, prediction, quality, scale_out, seed_denoiser, tabular, vae,
+    BENCHMARKS, _run_in_fresh_process, default_names, fit_overhead, image_defaults, impute, many_fits, memory, one_class,
+    out_of_core, outliers, prediction, quality, scale_out, seed_denoiser, tabular, vae,
 )
 from skae.benchmarks._common import MemorySampler, format_table, median_seconds, report
 from skae.cli import main
@@ -329,8 +329,9 @@ def test_skae_bench_runs_the_named_benchmarks_in_fresh_processes(monkeypatch, tm
     ]
     commands.clear()
     assert main(["bench", "--data", "odds"]) == 0
-    assert commands[-2][2:] == ["skae.benchmarks.outliers", "--output", "benchmark-results", "--data", "odds"]
-    assert commands[-1][2:] == ["skae.benchmarks.tabular", "--output", "benchmark-results", "--data", "odds"]
+    assert commands[-3][2:] == ["skae.benchmarks.outliers", "--output", "benchmark-results", "--data", "odds"]
+    assert commands[-2][2:] == ["skae.benchmarks.tabular", "--output", "benchmark-results", "--data", "odds"]
+    assert commands[-1][2:] == ["skae.benchmarks.impute", "--output", "benchmark-results", "--data", "odds"]
     assert default_names("odds") == BENCHMARKS
 
 
@@ -498,3 +499,38 @@ def test_tabular_splits_and_standardises_on_the_training_part():
     assert X_train.shape == (30, 2) and X_test.shape == (10, 2) and y_train is None
     np.testing.assert_allclose(X_train.mean(axis=0), 0, atol=1e-12)
     np.testing.assert_allclose(X_train.std(axis=0), 1)
+
+
+def test_impute_grades_the_imputer_against_the_baselines_on_every_pattern(monkeypatch, tmp_path, capsys):
+    # wine and a made-up ODDS table, one seed, a tiny network and forest (the
+    # real run uses the defaults as shipped and 50 trees).
+    monkeypatch.setattr(impute, "BUNDLED_DATA_SETS", ("wine",))
+    monkeypatch.setattr(impute, "ODDS_DATA_SETS", ("glass",))
+    monkeypatch.setattr(impute, "IMPUTER_SETTINGS", {"max_iter": 1, "hidden_layer_sizes": (4,)})
+    monkeypatch.setattr(impute, "MISSFOREST_TREES", 2)
+    monkeypatch.setattr(impute, "DOWNSTREAM", ("wine",))
+    write_odds_files(tmp_path, ("glass",))
+    arguments = ["--data", str(tmp_path), "--output", str(tmp_path), "--seeds", "0"]
+    assert impute.main([*arguments, "--patterns", "MCAR 10%", "MNAR 30%", "MCAR 30%"]) == 0
+    printed = capsys.readouterr().out
+    document = json.loads((tmp_path / "impute.json").read_text())
+    rows = document["rows"]
+    assert [(row["data set"], row["pattern"]) for row in rows] == [
+        (name, pattern) for name in ("wine", "glass") for pattern in ("MCAR 10%", "MNAR 30%", "MCAR 30%")
+    ]
+    for row in rows:
+        assert 0 < row["skae"] < row["mean"] * 2 and row["skae/best"] > 0
+        assert row["skae s"] > 0 and row["missForest s"] > 0
+    (wine,) = document["settings"]["downstream"]
+    assert all(0 <= wine[method] <= 1 for method in impute.METHODS)
+    assert "below IterativeImputer on" in printed and "median fit" in printed and "logistic regression" in printed
+
+
+def test_impute_hides_at_random_or_more_often_the_larger_values():
+    X = np.random.default_rng(0).random((4000, 3))
+    mcar = impute.hide(X, "MCAR 30%", 0)
+    assert abs(mcar.mean() - 0.3) < 0.01
+    mnar = impute.hide(X, "MNAR 30%", 0)
+    assert abs(mnar.mean() - 0.3) < 0.01
+    # Uniform values: 2/3 on average where hidden, 3/7 where kept.
+    assert X[mnar].mean() == pytest.approx(2 / 3, abs=0.02) and X[~mnar].mean() == pytest.approx(3 / 7, abs=0.02)

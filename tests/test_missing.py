@@ -1,10 +1,16 @@
-"""The Keras pieces and training data for rows with gaps."""
+"""The Keras pieces and training data for rows with gaps, and the autoencoders trained on them."""
+
+import pickle
 
 import keras
 import numpy as np
+import pytest
+
+from skae import AutoencoderTransformer, DenoisingAutoencoder
 
 from skae._missing import (
-    STEPS_PER_EVALUATION, ObservedInput, held_out_training_data, hide_observed, observed_mean_squared_error,
+    STEPS_PER_EVALUATION, ObservedInput, held_out_training_data, hide_observed, observed_mean_absolute_error,
+    observed_mean_squared_error,
 )
 
 
@@ -59,3 +65,69 @@ def test_too_few_entries_to_hold_out_leave_no_validation_data():
         validation_seed=0,
     )
     assert data.validation_data is None
+
+
+# --------------------------------------------------------------------------- #
+# The autoencoders on rows with gaps
+# --------------------------------------------------------------------------- #
+TINY = dict(latent_dim=3, hidden_layer_sizes=(8,), epochs=2, batch_size=32, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def gappy():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 6)) @ rng.normal(size=(6, 6))
+    return X, np.where(rng.random(X.shape) < 0.2, np.nan, X)
+
+
+@pytest.mark.parametrize("cls", [AutoencoderTransformer, DenoisingAutoencoder])
+def test_autoencoders_learn_around_gaps_and_encode_rows_with_gaps(gappy, cls):
+    X, X_gaps = gappy
+    given = X_gaps.copy()
+    model = cls(**TINY).fit(X_gaps)
+    np.testing.assert_array_equal(X_gaps, given)
+    assert model.trained_on_missing_ and model.model_.loss is observed_mean_squared_error
+    codes = model.transform(X_gaps)
+    assert codes.shape == (200, 3) and np.isfinite(codes).all()
+    assert np.isfinite(model.score_samples(X_gaps)).all()
+    np.testing.assert_array_equal(cls(**TINY).fit(X_gaps).transform(X_gaps), codes)  # bit-identical refit
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(model)).transform(X_gaps), codes)
+    # Complete rows are encoded too, and a row's codes do not depend on its batch.
+    np.testing.assert_array_equal(model.transform(X_gaps[:1]), codes[:1])
+    assert np.isfinite(model.transform(X)).all()
+
+
+def test_the_score_is_over_the_observed_entries(gappy):
+    X, X_gaps = gappy
+    model = AutoencoderTransformer(**TINY).fit(X_gaps)
+    reconstruction = model.inverse_transform(model.transform(X_gaps))
+    expected = -np.nanmean((X_gaps - reconstruction) ** 2, axis=1)
+    np.testing.assert_allclose(model.score_samples(X_gaps), expected, rtol=1e-6)
+
+
+def test_a_model_of_complete_rows_refuses_gaps_in_a_later_chunk(gappy):
+    X, X_gaps = gappy
+    model = AutoencoderTransformer(**TINY).partial_fit(X[:100])
+    assert not model.trained_on_missing_
+    with pytest.raises(ValueError, match="fitted on rows without gaps"):
+        model.partial_fit(X_gaps[100:])
+    with pytest.raises(ValueError, match="fitted on rows without gaps"):
+        model.transform(X_gaps)
+
+
+@pytest.mark.parametrize(
+    "params, X_shape, message",
+    [
+        (dict(architecture="conv"), (200, 2, 3), "dense architecture on 2-D X"),
+        (dict(loss="huber"), (200, 6), "loss='mse' or 'mae'"),
+    ],
+)
+def test_gaps_need_the_dense_model_and_a_loss_over_observed_entries(gappy, params, X_shape, message):
+    X_gaps = gappy[1].reshape(X_shape)
+    with pytest.raises(ValueError, match=message):
+        AutoencoderTransformer(**{**TINY, "latent_dim": None, **params}).fit(X_gaps)
+
+
+def test_mae_becomes_the_mean_absolute_error_over_observed_entries(gappy):
+    model = AutoencoderTransformer(loss="mae", **TINY).fit(gappy[1])
+    assert model.model_.loss is observed_mean_absolute_error

@@ -178,11 +178,33 @@ def test_bad_parameters_fail_before_training(planted, params, error, message):
 
 def test_bad_input_is_refused_and_input_is_not_modified(planted, fitted):
     X = planted[0].copy()
-    X_nan = X.copy()
-    X_nan[3, 2] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
-        AutoencoderOutlierDetector().fit(X_nan)
+    X_inf = X.copy()
+    X_inf[3, 2] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        AutoencoderOutlierDetector().fit(X_inf)
     with pytest.raises(ValueError, match="6 features"):
         fitted.score_samples(X[:, :5])
     fitted.feature_scores(X)
     np.testing.assert_array_equal(X, planted[0])
+
+
+def test_rows_with_gaps_are_scored_on_their_observed_features(planted):
+    # A sensor drops a tenth of its readings: every member learns around the
+    # gaps (though a subsample may have none), and the outliers are still found.
+    X, is_outlier = planted
+    X_gaps = np.where(np.random.default_rng(1).random(X.shape) < 0.1, np.nan, X)
+    given = X_gaps.copy()
+    detector = AutoencoderOutlierDetector(n_estimators=3, random_state=0).fit(X_gaps)
+    assert all(member.trained_on_missing_ for member in detector.estimators_)
+    scores = detector.score_samples(X_gaps)
+    assert not np.isnan(scores).any()
+    assert roc_auc_score(is_outlier, -scores) > 0.95
+    explained = detector.feature_scores(X_gaps)
+    np.testing.assert_array_equal(np.isnan(explained), np.isnan(X_gaps))
+    np.testing.assert_array_equal(X_gaps, given)
+    assert np.isnan(detector.score_samples(np.full((1, X.shape[1]), np.nan)))[0]
+
+
+def test_a_detector_of_complete_rows_refuses_gaps_later(planted, fitted):
+    with pytest.raises(ValueError, match="fitted on rows without gaps"):
+        fitted.score_samples(np.where(planted[0] > 2, np.nan, planted[0]))

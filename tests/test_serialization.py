@@ -9,10 +9,18 @@ import numpy as np
 import pytest
 import skops.io as sio
 
-from skae import AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder, VariationalAutoencoder
+from skae import (
+    AutoencoderImputer, AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder,
+    VariationalAutoencoder,
+)
 from skae._serialization import model_to_bytes
 
 SMALL = dict(latent_dim=2, epochs=1, batch_size=64, random_state=0)
+
+
+def with_gaps(X):
+    """``X`` with a fifth of its entries NaN."""
+    return np.where(np.random.default_rng(0).random(X.shape) < 0.2, np.nan, X)
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +31,9 @@ def fitted(digits, digit_images):
         "denoiser": DenoisingAutoencoder(architecture="conv", conv_filters=(4,), **SMALL).fit(digit_images),
         "variational": VariationalAutoencoder(hidden_layer_sizes=(8,), likelihood="bernoulli", **SMALL).fit(digits),
         "detector": AutoencoderOutlierDetector(n_estimators=2, random_state=0).fit(digits),
+        "imputer": AutoencoderImputer(hidden_layer_sizes=(8,), max_iter=1, add_indicator=True, random_state=0).fit(
+            with_gaps(digits)
+        ),
     }
     return models
 
@@ -30,6 +41,8 @@ def fitted(digits, digit_images):
 def outputs(name, model, digits, digit_images):
     if name == "detector":
         return [model.score_samples(digits), model.feature_scores(digits[:5]), model.predict(digits)]
+    if name == "imputer":
+        return [model.transform(with_gaps(digits)), model.multiple_imputations(with_gaps(digits), 2, random_state=0)]
     X = digit_images if name == "denoiser" else digits
     results = [model.transform(X), model.inverse_transform(model.transform(X[:5])), model.score_samples(X)]
     if name == "variational":
@@ -42,6 +55,7 @@ SKAE_TYPES = {
     "denoiser": ["skae.denoising.DenoisingAutoencoder"],
     "variational": ["skae.variational.VariationalAutoencoder"],
     "detector": ["skae.autoencoder.AutoencoderTransformer", "skae.outliers.AutoencoderOutlierDetector"],
+    "imputer": ["skae._imputation_model.GapFillingAutoencoder", "skae.impute.AutoencoderImputer"],
 }
 
 

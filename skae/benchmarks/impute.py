@@ -22,9 +22,9 @@ both, and the test accuracy of a fixed ``StandardScaler`` +
 
 The tables: scikit-learn's bundled breast_cancer, wine, diabetes and digits,
 and with ``--data DIR`` the ten ODDS sets. ``--quick`` runs the bundled
-tables at 30% MCAR, seed 0; ``--patterns`` runs some patterns only.
+tables at 30% MCAR, seed 0; ``--patterns`` and ``--seeds`` run some only.
 
-    python -m skae.benchmarks.impute [--data DIR] [--quick] [--patterns P ...] [--output DIR]
+    python -m skae.benchmarks.impute [--data DIR] [--quick] [--patterns P ...] [--seeds S ...] [--output DIR]
 """
 
 import statistics
@@ -191,11 +191,13 @@ def load_scaled(name, data):
 
 
 def main(argv=None):
-    args = parse_args(__doc__, argv, data=True, options=[(
-        "--patterns", dict(nargs="+", choices=PATTERNS["full"], help="the missingness patterns to run (default: all)"),
-    )])
+    args = parse_args(__doc__, argv, data=True, options=[
+        ("--patterns", dict(nargs="+", choices=PATTERNS["full"], help="the missingness patterns to run (default: all)")),
+        ("--seeds", dict(nargs="+", type=int, help="the seeds to run (default: 0 1 2)")),
+    ])
     mode = "quick" if args.quick else "full"
     patterns = args.patterns or PATTERNS[mode]
+    seeds = tuple(args.seeds or SEEDS[mode])
     names = list(BUNDLED_DATA_SETS)
     if args.data is not None and not args.quick:
         folder = Path(args.data)
@@ -208,7 +210,7 @@ def main(argv=None):
     for name in names:
         X, y = load_scaled(name, args.data)
         for pattern in patterns:
-            runs = [rmse_run(X, pattern, seed) for seed in SEEDS[mode]]
+            runs = [rmse_run(X, pattern, seed) for seed in seeds]
             rows.append(table_row(name, X.shape, pattern, runs))
             row = rows[-1]
             print(
@@ -217,13 +219,13 @@ def main(argv=None):
                 flush=True,
             )
         if name in DOWNSTREAM:
-            runs = [downstream_run(X, y, seed) for seed in SEEDS[mode]]
+            runs = [downstream_run(X, y, seed) for seed in seeds]
             downstream.append({
                 "data set": name, "pattern": TARGET_PATTERN,
                 **{method: statistics.fmean(run[f"{method} acc"] for run in runs) for method in METHODS},
             })
     report(NAME, rows, args.output, settings={
-        "seeds": list(SEEDS[mode]), "data_sets": names, "patterns": list(patterns),
+        "seeds": list(seeds), "data_sets": names, "patterns": list(patterns),
         "missforest_rows": MISSFOREST_ROWS, "downstream": downstream,
     })
     print(format_downstream(downstream))
