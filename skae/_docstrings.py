@@ -124,6 +124,10 @@ SHARED_ATTRIBUTES = """\
         validation split, ``history_["val_loss"]``.
     n_iter_ : int
         Number of epochs run (fewer than ``epochs_`` after early stopping).
+    trained_on_missing_ : bool
+        Whether ``X`` had gaps (NaN) at ``fit``: the model then takes the
+        values and the mask of the observed entries, is trained on the loss
+        over those, and accepts rows with gaps afterwards.
     output_activation_ : str, callable or None
         The reconstruction's activation: ``output_activation``, or what
         ``"auto"`` chose from the training data.

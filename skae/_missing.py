@@ -12,7 +12,11 @@ A gap is a NaN in a float32 batch. Pure pieces, apart from any estimator:
   entries from the others;
 * :func:`held_out_training_data`, the batches to train on and the validation
   data to stop early on: a share of the observed *entries* held out (rather
-  than of the rows, which would leave the held-out rows out of training).
+  than of the rows, which would leave the held-out rows out of training);
+* what the estimator base asks of a model of rows with gaps: its parts
+  (:func:`gap_model_parts`), its loss (:func:`observed_loss`), its errors
+  (:func:`reconstruction_errors`), and the checks that refuse what it
+  cannot learn around.
 """
 
 import warnings

@@ -33,6 +33,13 @@ class AutoencoderTransformer(BaseAutoencoder):
     tutorials pass them; ``transform`` always returns 2-D codes and
     ``inverse_transform`` returns samples shaped like those given to ``fit``.
 
+    Rows may have gaps (NaN) in 2-D ``X`` with the dense architecture and
+    ``loss="mse"`` or ``"mae"``: the encoder then sees each row's values
+    (gaps as 0) beside the mask of its observed entries, the loss counts
+    the observed entries only, and ``transform`` and ``score`` take rows
+    with gaps (the score over their observed entries). See the Missing
+    values guide.
+
     Parameters
     ----------
 {SHARED_PARAMETERS}

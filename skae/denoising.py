@@ -31,7 +31,8 @@ class DenoisingAutoencoder(BaseAutoencoder):
     loss="mae", output_activation="sigmoid", epochs=10, batch_size=32)`` (add
     ``fresh_noise=False`` for its one fixed corruption). Everything else
     behaves as in :class:`AutoencoderTransformer`, defaults included: on a
-    table they choose a linear output and train until early stopping.
+    table they choose a linear output and train until early stopping; rows
+    with gaps (NaN) are learnt around as there.
 
     Parameters
     ----------

@@ -58,12 +58,24 @@ def _wants_reconstruction(options_holder, model):
     return bool(options_holder.get_options(model, {"reconstruction": False})["reconstruction"])
 
 
+def _refuse_gaps(model, name):
+    """Refuse a model fitted on rows with gaps: its ONNX graph would turn every gap into NaN outputs."""
+    if getattr(model, "trained_on_missing_", False):
+        raise ValueError(
+            f"{name} was fitted on rows with gaps (NaN), and its ONNX graph cannot take them: "
+            "tf2onnx writes the layer that sets gaps to 0 as arithmetic, through which NaN "
+            "propagate. Fill the gaps first (skae.AutoencoderImputer, or scikit-learn's "
+            "SimpleImputer, which converts) and fit on complete rows."
+        )
+
+
 def _autoencoder_shape(operator):
     """Shape calculator: ``(n_samples, n_codes)``, or ``n_features`` columns with ``reconstruction``."""
     check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
     check_input_and_output_types(operator, good_input_types=list(_KERAS_DTYPES))
     model = operator.raw_operator
     check_is_fitted(model)
+    _refuse_gaps(model, type(model).__name__)
     width = model.n_features_in_ if _wants_reconstruction(operator.scope_inst, model) else model._n_features_out
     n_rows = operator.inputs[0].get_first_dimension()
     operator.outputs[0].type = type(operator.inputs[0].type)([n_rows, width])
@@ -93,6 +105,7 @@ def _member_arrays(detector, index, member):
             f"members, not {type(member).__name__}: put a scaler in a Pipeline before the "
             "detector rather than inside its estimator."
         )
+    _refuse_gaps(member, "AutoencoderOutlierDetector's member")
     return {
         "encoder": member.encoder_, "decoder": member.decoder_,
         "model_input_shape": member._model_input_shape,
