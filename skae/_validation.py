@@ -46,8 +46,8 @@ def flatten_samples(X):
 
 def check_float32_range(X, name="X"):
     """Reject finite values the float32 Keras model would turn into infinity."""
-    # max and min rather than abs: no temporary copy of X on every call.
-    if X.dtype != np.float32 and X.size and max(X.max(), -X.min()) > _FLOAT32_MAX:
+    # fmax and fmin rather than abs: no temporary copy of X on every call, and NaN (gaps) skipped.
+    if X.dtype != np.float32 and X.size and max(np.fmax.reduce(X, axis=None), -np.fmin.reduce(X, axis=None)) > _FLOAT32_MAX:
         raise ValueError(
             f"{name} has values beyond float32's range (+-{_FLOAT32_MAX:.3g}), in "
             "which the Keras model computes; scale it first."

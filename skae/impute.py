@@ -182,9 +182,8 @@ class AutoencoderImputer(_BaseImputer):
             self, X, reset=reset, dtype=[np.float64, np.float32],
             ensure_all_finite="allow-nan" if is_scalar_nan(self.missing_values) else True,
         )
-        mask = _get_mask(X, self.missing_values)
-        checks.check_float32_range(np.where(mask, 0, X))
-        return X, mask
+        checks.check_float32_range(X)
+        return X, _get_mask(X, self.missing_values)
 
     def _standardised(self, X, mask):
         """The modelled features of ``X`` on the network's scale, NaN at the gaps."""

@@ -27,6 +27,9 @@ def test_images_are_flattened_to_views_and_rows_left_alone():
 def test_values_beyond_float32_are_refused_but_float32_itself_passes():
     with pytest.raises(ValueError, match="beyond float32's range"):
         check_float32_range(np.array([[1e39]]))
+    with pytest.raises(ValueError, match="beyond float32's range"):  # beside a gap, too
+        check_float32_range(np.array([[np.nan, -1e39]]))
+    assert np.isnan(check_float32_range(np.array([[np.nan, 1.0]]))).any()
     assert check_float32_range(np.array([[3e38]], dtype=np.float32)).dtype == np.float32
 
 
