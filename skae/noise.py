@@ -111,7 +111,8 @@ def salt_and_pepper(X, noise_factor=0.2, *, value_range=None, random_state=None)
         Share of entries to corrupt; each becomes ``low`` or ``high`` with
         equal probability.
     value_range : (float, float) or None, default=None
-        ``(low, high)``; ``None`` uses ``X``'s own minimum and maximum.
+        ``(low, high)``; ``None`` uses ``X``'s own minimum and maximum (of
+        its observed entries: NaN are gaps).
     random_state : Generator, RandomState, int or None, default=None
         Source of the noise.
 
@@ -133,7 +134,8 @@ def salt_and_pepper(X, noise_factor=0.2, *, value_range=None, random_state=None)
     _check_share(noise_factor, "salt_and_pepper")
     X = _as_float(X)
     if value_range is None:
-        value_range = (X.min(), X.max()) if X.size else (0.0, 1.0)
+        observed = not X.size or not np.isnan(X).all()
+        value_range = (np.nanmin(X), np.nanmax(X)) if X.size and observed else (0.0, 1.0)
     low, high = check_value_range(value_range, "value_range")
     rng = _rng(random_state)
     hit = rng.random(X.shape) < noise_factor

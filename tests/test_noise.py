@@ -57,6 +57,12 @@ def test_salt_and_pepper_uses_the_ends_of_the_range():
     assert np.mean(noisy == 2.0) == pytest.approx(0.1, abs=0.01)
     # Without a range, the data's own minimum and maximum are used.
     assert set(np.unique(salt_and_pepper(X, 0.5, random_state=0))) >= {0.0, 1.0}
+    # ... of the observed entries: gaps (NaN) stay out of the range.
+    gappy = np.array([[np.nan, 0.25, 0.75]] * 50)
+    noisy = salt_and_pepper(gappy, 0.5, random_state=0)
+    assert set(np.unique(noisy[~np.isnan(noisy)])) <= {0.25, 0.75}
+    nothing_observed = salt_and_pepper(np.full((20, 20), np.nan), 0.5, random_state=0)
+    assert set(np.unique(nothing_observed[~np.isnan(nothing_observed)])) == {0.0, 1.0}
 
 
 def test_masking_zeroes_a_share_of_entries():
