@@ -301,7 +301,8 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                     self.random_state, 5
                 )
                 self.trained_on_missing_ = self._models_gaps or (self._accepts_missing and _missing.has_gaps(X))
-                _missing.check_some_observed(X)
+                if self.trained_on_missing_:
+                    _missing.check_some_observed(X)
                 self.hidden_layer_sizes_ = _defaults.hidden_layer_sizes(self.hidden_layer_sizes, X.shape[1])
                 self.output_activation_ = self._resolve_output_activation(X if y is None else y)
                 self._start_fit(X, y)
