@@ -36,9 +36,12 @@ class ObservedInput(keras.layers.Layer):
     """``x -> [x with its NaN set to 0, 1 where x is observed]``: twice the features."""
 
     def call(self, inputs):
-        observed = keras.ops.logical_not(keras.ops.isnan(inputs))
-        values = keras.ops.where(observed, inputs, keras.ops.zeros_like(inputs))
-        return keras.ops.concatenate([values, keras.ops.cast(observed, inputs.dtype)], axis=-1)
+        gaps = keras.ops.isnan(inputs)
+        # A scalar 0 in where: tf2onnx writes this as ONNX's Where, so the ONNX
+        # graph takes NaN. With zeros_like it wrote arithmetic (mask * x + ...),
+        # through which NaN pass.
+        values = keras.ops.where(gaps, 0.0, inputs)
+        return keras.ops.concatenate([values, keras.ops.cast(keras.ops.logical_not(gaps), inputs.dtype)], axis=-1)
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], 2 * input_shape[-1])

@@ -46,6 +46,14 @@ def autoencoder_output(inputs, encoder, decoder, model_input_shape, *, reconstru
     return keras.ops.cast(_reconstruct(decoder, codes, n_features), inputs.dtype)
 
 
+def _mean_over_observed(values):
+    """Each row's mean over its entries that are not NaN (the gaps), as :func:`skae._missing.mean_over_observed`."""
+    gaps = keras.ops.isnan(values)
+    # where with a scalar: tf2onnx writes it as ONNX's Where, which NaN do not pass.
+    total = keras.ops.sum(keras.ops.where(gaps, 0.0, values), axis=1)
+    return total / keras.ops.sum(keras.ops.cast(keras.ops.logical_not(gaps), values.dtype), axis=1)
+
+
 def _kth_nearest_distance(codes, reference_codes, k):
     """Euclidean distance from each row of ``codes`` to its ``k``-th nearest reference code."""
     differences = keras.ops.expand_dims(codes, 1) - reference_codes[np.newaxis]
@@ -83,7 +91,7 @@ def detector_outputs(inputs, members, *, n_features, offset):
         codes = _encode(encoder, rows, member["model_input_shape"])
         reconstruction = keras.ops.cast(_reconstruct(decoder, codes, n_features), "float64")
         errors = keras.ops.abs(rows - reconstruction)
-        error_part = keras.ops.mean((errors - member["error_center"]) / member["error_scale"], axis=1)
+        error_part = _mean_over_observed((errors - member["error_center"]) / member["error_scale"])
         code_part = _kth_nearest_distance(
             keras.ops.cast(codes, "float64"), member["reference_codes"], member["k"]
         )

@@ -2,7 +2,7 @@
 
 Importing this module registers a converter and a shape calculator with
 `skl2onnx <https://onnx.ai/sklearn-onnx/>`_ for every estimator in
-``skae.__all__``, so ``skl2onnx.to_onnx`` converts a
+``skae.__all__`` but the imputer, so ``skl2onnx.to_onnx`` converts a
 :class:`~sklearn.pipeline.Pipeline` that mixes scikit-learn and skae steps
 into one graph, which `onnxruntime <https://onnxruntime.ai/>`_ (or any ONNX
 runtime) answers without Python, TensorFlow or skae. It needs the ``onnx``
@@ -22,6 +22,12 @@ What each estimator computes in the graph:
   ``scores`` (``decision_function``). Its members must be skae autoencoders
   (the default); put a scaler in front of the detector in a Pipeline rather
   than inside its ``estimator``.
+
+Models fitted on rows with gaps take them in the graph too (NaN in, codes
+or scores out), as they do in Python. :class:`~skae.AutoencoderImputer` has
+no converter: filling the gaps takes a ``where`` of two arrays, which
+tf2onnx may write as arithmetic (``mask * a + (1 - mask) * b``), and NaN pass
+through that (measured: every imputed entry NaN).
 
 The Keras models inside are converted by Keras's own ONNX export (tf2onnx
 under TensorFlow) and compute in float32, as in Python; float64 input is cast
@@ -58,24 +64,12 @@ def _wants_reconstruction(options_holder, model):
     return bool(options_holder.get_options(model, {"reconstruction": False})["reconstruction"])
 
 
-def _refuse_gaps(model, name):
-    """Refuse a model fitted on rows with gaps: its ONNX graph would turn every gap into NaN outputs."""
-    if getattr(model, "trained_on_missing_", False):
-        raise ValueError(
-            f"{name} was fitted on rows with gaps (NaN), and its ONNX graph cannot take them: "
-            "tf2onnx writes the layer that sets gaps to 0 as arithmetic, through which NaN "
-            "propagate. Fill the gaps first (skae.AutoencoderImputer, or scikit-learn's "
-            "SimpleImputer, which converts) and fit on complete rows."
-        )
-
-
 def _autoencoder_shape(operator):
     """Shape calculator: ``(n_samples, n_codes)``, or ``n_features`` columns with ``reconstruction``."""
     check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
     check_input_and_output_types(operator, good_input_types=list(_KERAS_DTYPES))
     model = operator.raw_operator
     check_is_fitted(model)
-    _refuse_gaps(model, type(model).__name__)
     width = model.n_features_in_ if _wants_reconstruction(operator.scope_inst, model) else model._n_features_out
     n_rows = operator.inputs[0].get_first_dimension()
     operator.outputs[0].type = type(operator.inputs[0].type)([n_rows, width])
@@ -105,7 +99,6 @@ def _member_arrays(detector, index, member):
             f"members, not {type(member).__name__}: put a scaler in a Pipeline before the "
             "detector rather than inside its estimator."
         )
-    _refuse_gaps(member, "AutoencoderOutlierDetector's member")
     return {
         "encoder": member.encoder_, "decoder": member.decoder_,
         "model_input_shape": member._model_input_shape,

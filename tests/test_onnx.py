@@ -59,11 +59,17 @@ def test_every_public_estimator_has_a_converter():
         assert converts == (estimator_class is not skae.AutoencoderImputer)
 
 
-def test_a_model_fitted_on_rows_with_gaps_is_refused_clearly(digits):
-    gaps = np.where(np.random.default_rng(0).random(digits.shape) < 0.1, np.nan, digits)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_models_of_rows_with_gaps_take_gaps_in_the_graph(digits, dtype):
+    gaps = np.where(np.random.default_rng(0).random(digits.shape) < 0.1, np.nan, digits)[:300].astype(dtype)
+    gaps[7] = np.nan  # nothing observed: the detector scores NaN, in Python and in the graph
     model = AutoencoderTransformer(latent_dim=2, **SMALL).fit(gaps)
-    with pytest.raises(ValueError, match="fitted on rows with gaps"):
-        to_onnx(model, digits[:1])
+    (codes,) = run(to_onnx(model, gaps[:1]), gaps)
+    np.testing.assert_allclose(codes, model.transform(gaps), rtol=0, atol=ATOL)
+    detector = AutoencoderOutlierDetector(n_estimators=2, random_state=0).fit(gaps)
+    labels, scores = run(to_onnx(detector, gaps[:1]), gaps)
+    np.testing.assert_allclose(scores.ravel(), detector.decision_function(gaps), rtol=0, atol=ATOL)
+    np.testing.assert_array_equal(labels[np.isfinite(scores.ravel())], detector.predict(gaps)[np.isfinite(scores.ravel())])
 
 
 @pytest.mark.parametrize("name", ["dense", "conv denoiser", "gaussian vae", "bernoulli vae"])
