@@ -1,6 +1,5 @@
 """AutoencoderImputer: missing values filled by a denoising autoencoder."""
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -226,10 +225,8 @@ class AutoencoderImputer(_BaseImputer):
             self._observed_features = ~mask.all(axis=0)
             self._fit_indicator(mask)
             kept = np.where(mask[:, self._observed_features], np.nan, X[:, self._observed_features])
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # an empty row's mean
-                self.mean_ = np.nanmean(kept, axis=0)
-                scale = np.nanstd(kept, axis=0)
+            # Every kept feature has an observed value: no empty means.
+            self.mean_, scale = np.nanmean(kept, axis=0), np.nanstd(kept, axis=0)
             self.scale_ = np.where(scale > 0, scale, 1.0)
             self.autoencoder_ = network.fit(self._standardised(X, mask)) if kept.shape[1] else None
             self.n_iter_ = 0 if self.autoencoder_ is None else self.autoencoder_.n_iter_
