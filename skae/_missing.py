@@ -47,6 +47,12 @@ class ObservedInput(keras.layers.Layer):
         return (*input_shape[:-1], 2 * input_shape[-1])
 
 
+def _observed_errors(y_true, y_pred):
+    """``y_true - y_pred``, 0 where the target is a gap: no NaN reaches the loss or its gradient."""
+    observed = keras.ops.logical_not(keras.ops.isnan(y_true))
+    return keras.ops.where(observed, y_true - y_pred, keras.ops.zeros_like(y_pred))
+
+
 @keras.saving.register_keras_serializable(package="skae")
 def observed_mean_squared_error(y_true, y_pred):
     """Per row: the sum of squared errors over the entries ``y_true`` observes, over all its entries.
@@ -54,18 +60,13 @@ def observed_mean_squared_error(y_true, y_pred):
     Dividing by every entry rather than the observed ones weighs each
     observed entry alike, whichever row it is in.
     """
-    observed = keras.ops.logical_not(keras.ops.isnan(y_true))
-    # Zeros where the target is a gap: no NaN reaches the gradient.
-    errors = keras.ops.where(observed, y_true - y_pred, keras.ops.zeros_like(y_pred))
-    return keras.ops.mean(keras.ops.square(errors), axis=-1)
+    return keras.ops.mean(keras.ops.square(_observed_errors(y_true, y_pred)), axis=-1)
 
 
 @keras.saving.register_keras_serializable(package="skae")
 def observed_mean_absolute_error(y_true, y_pred):
     """Per row: the sum of absolute errors over the entries ``y_true`` observes, over all its entries."""
-    observed = keras.ops.logical_not(keras.ops.isnan(y_true))
-    errors = keras.ops.where(observed, y_true - y_pred, keras.ops.zeros_like(y_pred))
-    return keras.ops.mean(keras.ops.abs(errors), axis=-1)
+    return keras.ops.mean(keras.ops.abs(_observed_errors(y_true, y_pred)), axis=-1)
 
 
 #: The losses over observed entries, by the names of the losses they stand for.
