@@ -527,7 +527,7 @@ def test_impute_grades_the_imputer_against_the_baselines_on_every_pattern(monkey
 
 
 def test_impute_hides_at_random_or_more_often_the_larger_values():
-    X = np.random.default_rng(0).random((4000, 3))
+    X = np.random.default_rng(1).random((4000, 3))  # not seed 0: hide draws its chances from that
     mcar = impute.hide(X, "MCAR 30%", 0)
     assert abs(mcar.mean() - 0.3) < 0.01
     mnar = impute.hide(X, "MNAR 30%", 0)
