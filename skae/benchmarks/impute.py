@@ -31,13 +31,12 @@ import statistics
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 
 from ._common import accuracy, code_classifier, parse_args, report
 from .outliers import DATA_SETS as ODDS_DATA_SETS
-from .tabular import BUNDLED_DATA_SETS, load_table
+from .tabular import BUNDLED_DATA_SETS, load_table, table_names
 
 NAME = "impute"
 
@@ -198,14 +197,9 @@ def main(argv=None):
     mode = "quick" if args.quick else "full"
     patterns = args.patterns or PATTERNS[mode]
     seeds = tuple(args.seeds or SEEDS[mode])
-    names = list(BUNDLED_DATA_SETS)
-    if args.data is not None and not args.quick:
-        folder = Path(args.data)
-        missing = [name for name in ODDS_DATA_SETS if not (folder / f"{name}.mat").is_file()]
-        if missing:
-            print(f"error: {folder} lacks {', '.join(name + '.mat' for name in missing)}", file=sys.stderr)
-            return 2
-        names += ODDS_DATA_SETS
+    names = table_names(BUNDLED_DATA_SETS, ODDS_DATA_SETS, args.data, args.quick)
+    if names is None:
+        return 2
     rows, downstream = [], []
     for name in names:
         X, y = load_scaled(name, args.data)
