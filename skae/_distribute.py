@@ -25,8 +25,6 @@ two logical CPUs:
 
 import contextlib
 
-from . import _backends
-
 
 def check_strategy(strategy, batch_size):
     """Reject what cannot train: not a strategy, the default one, missing devices, uneven batches."""
@@ -74,8 +72,8 @@ def scope(strategy):
 
 
 def max_steps_per_execution(strategy, limit):
-    """Most batches per train call that work under ``strategy`` on Keras's backend."""
-    return _backends.max_steps_per_execution(limit) if n_replicas(strategy) == 1 else 1
+    """Most batches per train call that work under ``strategy``."""
+    return limit if n_replicas(strategy) == 1 else 1
 
 
 def as_dataset(make_batches, model_input_shape):

@@ -10,6 +10,7 @@ failure here leaves the estimator as it was.
   compiled train function (``steps_per_execution``): the same updates,
   without the per-batch dispatch cost, which for the tutorials' small models
   is a large share of the time (measured: a dense epoch takes 0.6 as long).
+  On PyTorch, Keras runs one batch per call and refuses more.
 * The validation loss is Keras's own test step on the held-out rows, run
   by a callback at the end of each epoch (:class:`ValidationLoss`) rather
   than by ``fit``'s ``validation_data``, whose evaluation loop costs about
@@ -41,8 +42,10 @@ def steps_per_execution(steps_per_epoch, most=MAX_STEPS_PER_EXECUTION, *, endles
     call, so it must divide the epoch: otherwise the last call of an epoch
     would train on batches of the next. A single pass (``partial_fit``) ends
     with its data, so its last group may be short and any size up to ``most``
-    works.
+    works. On PyTorch it is always 1: Keras refuses more there.
     """
+    if keras.backend.backend() == "torch":
+        return 1
     if not endless:
         return min(most, steps_per_epoch)
     return max(

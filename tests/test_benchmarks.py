@@ -502,10 +502,11 @@ def test_tabular_splits_and_standardises_on_the_training_part():
 
 
 def test_impute_grades_the_imputer_against_the_baselines_on_every_pattern(monkeypatch, tmp_path, capsys):
-    # wine and a made-up ODDS table, one seed, a tiny network and forest (the
-    # real run uses the defaults as shipped and 50 trees).
-    monkeypatch.setattr(impute, "BUNDLED_DATA_SETS", ("wine",))
-    monkeypatch.setattr(impute, "ODDS_DATA_SETS", ("glass",))
+    # wine and a made-up ODDS table (both benchmarks read tabular's lists), one
+    # seed, a tiny network and forest (the real run uses the defaults as
+    # shipped and 50 trees).
+    monkeypatch.setattr(tabular, "BUNDLED_DATA_SETS", ("wine",))
+    monkeypatch.setattr(tabular, "ODDS_DATA_SETS", ("glass",))
     monkeypatch.setattr(impute, "IMPUTER_SETTINGS", {"max_iter": 1, "hidden_layer_sizes": (4,)})
     monkeypatch.setattr(impute, "MISSFOREST_TREES", 2)
     monkeypatch.setattr(impute, "DOWNSTREAM", ("wine",))

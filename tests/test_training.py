@@ -32,6 +32,13 @@ def test_a_single_pass_takes_any_group_size(steps, most, expected):
     assert steps_per_execution(steps, most, endless=False) == expected
 
 
+@pytest.mark.parametrize("endless", [True, False])
+def test_pytorch_trains_one_batch_per_call(monkeypatch, endless):
+    # Keras's PyTorch trainer refuses steps_per_execution > 1.
+    monkeypatch.setattr(keras.backend, "backend", lambda: "torch")
+    assert steps_per_execution(64, endless=endless) == 1
+
+
 def compiled_model(steps, seed=0):
     model = compose_autoencoder(*dense_autoencoder((64,), 4, seed=seed))
     model.compile(optimizer=keras.optimizers.Adam(), loss="mse", steps_per_execution=steps)

@@ -35,8 +35,7 @@ import warnings
 import numpy as np
 
 from ._common import accuracy, code_classifier, parse_args, report
-from .outliers import DATA_SETS as ODDS_DATA_SETS
-from .tabular import BUNDLED_DATA_SETS, load_table, table_names
+from .tabular import load_table, table_names
 
 NAME = "impute"
 
@@ -197,7 +196,7 @@ def main(argv=None):
     mode = "quick" if args.quick else "full"
     patterns = args.patterns or PATTERNS[mode]
     seeds = tuple(args.seeds or SEEDS[mode])
-    names = table_names(BUNDLED_DATA_SETS, ODDS_DATA_SETS, args.data, args.quick)
+    names = table_names(args.data, args.quick)
     if names is None:
         return 2
     rows, downstream = [], []

@@ -221,25 +221,25 @@ def verdicts(rows):
     ]
 
 
-def table_names(bundled, odds, data, quick):
-    """``bundled``, then with ``data`` (and not ``quick``) the ODDS sets ``odds``.
+def table_names(data, quick):
+    """The bundled tables, then with ``data`` (and not ``quick``) the ODDS sets.
 
     ``None``, after an error on stderr, if the folder ``data`` lacks some of
     their ``.mat`` files.
     """
     if data is None or quick:
-        return list(bundled)
+        return list(BUNDLED_DATA_SETS)
     folder = Path(data)
-    missing = [name for name in odds if not (folder / f"{name}.mat").is_file()]
+    missing = [name for name in ODDS_DATA_SETS if not (folder / f"{name}.mat").is_file()]
     if missing:
         print(f"error: {folder} lacks {', '.join(name + '.mat' for name in missing)}", file=sys.stderr)
         return None
-    return [*bundled, *odds]
+    return [*BUNDLED_DATA_SETS, *ODDS_DATA_SETS]
 
 
 def main(argv=None):
     args = parse_args(__doc__, argv, data=True)
-    names = table_names(BUNDLED_DATA_SETS, ODDS_DATA_SETS, args.data, args.quick)
+    names = table_names(args.data, args.quick)
     if names is None:
         return 2
     if not args.quick and fashion_available():
