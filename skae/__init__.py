@@ -1,7 +1,7 @@
 """skae: Keras autoencoders as first-class scikit-learn estimators.
 
 The estimators are imported on first use, so ``import skae`` and the ``skae``
-command stay fast; TensorFlow loads only when an estimator is needed.
+command stay fast; Keras and its backend load only when an estimator is needed.
 """
 
 import importlib

@@ -32,7 +32,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, validate_data
 
-from . import _batching, _defaults, _distribute, _engines, _missing, _random, _serialization, _training
+from . import _batching, _defaults, _distribute, _engines, _missing, _predictors, _random, _serialization, _training
 from . import _validation as checks
 from ._version import __version__
 from .architectures import ARCHITECTURES, builder_settings, compose_autoencoder, split_autoencoder
@@ -393,7 +393,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         """Run ``"model"``, ``"encoder"`` or ``"decoder"`` on 2-D ``X``; one array per output."""
         part = {"model": self.model_, "encoder": self.encoder_, "decoder": self.decoder_}[part_name]
         input_shape = (X.shape[1],) if part_name == "decoder" else self._model_input_shape
-        function = _engines.predict_function(self._engine_key, part_name, part)
+        function = _predictors.predict_function(self._engine_key, part_name, part)
         return _batching.predict(function, X, input_shape, function.batch_size)
 
     def transform(self, X):
@@ -434,7 +434,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
     def _reconstruction_errors(self, X_input, X_target):
         """Per-row mean squared error of reconstructing ``X_target`` from ``X_input``, over its observed entries."""
-        function = _engines.predict_function(self._engine_key, "model", self.model_)
+        function = _predictors.predict_function(self._engine_key, "model", self.model_)
         return _missing.reconstruction_errors(function, X_input, X_target, self._model_input_shape)
 
     def _score_samples(self, X):

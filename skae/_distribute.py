@@ -27,7 +27,16 @@ import contextlib
 
 
 def check_strategy(strategy, batch_size):
-    """Reject what cannot train: not a strategy, the default one, missing devices, uneven batches."""
+    """Reject what cannot train: another backend, not a strategy, the default one, missing devices, uneven batches."""
+    import keras
+
+    backend = keras.backend.backend()
+    if backend != "tensorflow":
+        raise ValueError(
+            "distribute takes a tf.distribute.Strategy, which trains only on Keras's "
+            f"TensorFlow backend, and Keras is using {backend!r}; leave distribute=None "
+            "or set KERAS_BACKEND=tensorflow."
+        )
     import tensorflow as tf
 
     if not isinstance(strategy, tf.distribute.Strategy):

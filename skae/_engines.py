@@ -21,8 +21,7 @@ it. Instead:
 * **Prediction** calls one compiled stateless function per key, which takes
   the weights as arguments (Keras's ``stateless_call``), so every estimator
   of that key shares its traces (one per batch shape), and threads can call
-  it at once. Other Keras backends predict through Keras's
-  ``predict_on_batch``.
+  it at once: :mod:`skae._predictors` holds one for each Keras backend.
 
 Reusing an engine gives bit-identical results to a new model: the traced
 computation is the same and the whole state (weights, seed-generator
@@ -33,16 +32,13 @@ engines keep, so the pool is bounded (:data:`MAX_IDLE_ENGINES`).
 import collections
 import contextlib
 import functools
-import inspect
 import json
-import math
 import threading
-import weakref
 
 import keras
 import numpy as np
 
-from . import _batching, _distribute
+from . import _distribute
 from ._random import python_random_seeded
 from ._validation import resolve_keras_object
 
@@ -50,11 +46,7 @@ from ._validation import resolve_keras_object
 #: dropped first.
 MAX_IDLE_ENGINES = 16
 
-#: Compiled prediction functions kept, least recently used dropped first.
-MAX_PREDICTORS = 64
-
 _idle = collections.OrderedDict()  # key -> list of idle engines
-_predictors = collections.OrderedDict()  # (key, part name) -> _Predictor
 _lock = threading.Lock()
 
 
@@ -134,8 +126,11 @@ def _variables(model):
 
 
 def _copy(sources, targets):
+    # A copy of each value, not the value itself: on JAX, assigning shares the
+    # array, and training donates the engine's arrays to its step function,
+    # which deletes them; the estimator's model must not hold those.
     for source, target in zip(sources, targets, strict=True):
-        target.assign(source)
+        target.assign(keras.ops.copy(source.value))
 
 
 class Engine:
@@ -202,195 +197,3 @@ def checkout(key, build):
                 _idle[oldest].pop(0)
                 if not _idle[oldest]:
                     del _idle[oldest]
-
-
-class PartFunction:
-    """``f(batch) -> list of outputs`` of a model part, and the batch sizes it takes.
-
-    Parameters
-    ----------
-    call : callable
-        Maps a float32 batch of samples to a list of arrays, one per output.
-    batch_size : int or callable
-        As :func:`skae._batching.prediction_chunks` takes it: the rows of
-        every batch, or ``(n_rows_left, sample_shape) -> rows``.
-    """
-
-    def __init__(self, call, batch_size=_batching.PREDICT_BATCH_SIZE):
-        self._call = call
-        self.batch_size = batch_size
-
-    def __call__(self, batch):
-        return self._call(batch)
-
-
-class _Predictor:
-    """One compiled stateless call of a model part, shared by every model of a key.
-
-    Traced once per batch shape with ``get_concrete_function``, and run as
-    one ``StatefulPartitionedCall`` op on the weights' handles: it cannot
-    retrace, and a small batch runs about four times faster than through the
-    concrete function's own call (measured, 8 rows of the dense tutorial
-    encoder: 45 instead of 215 us; both far below Keras's ``predict_on_batch``).
-    Each shape's op is checked once against the concrete function's call,
-    which is used instead if they differ or the weights have no handles.
-
-    Batch sizes follow :func:`~skae._batching.prediction_batch_size`, up to
-    :func:`~skae._batching.largest_prediction_batch` for the part's widest
-    input or output row. A size other than
-    :data:`~skae._batching.PREDICT_BATCH_SIZE` is used only once it is
-    checked to give every row the same outputs
-    (:func:`~skae._batching.same_rows`): whether it does depends on the
-    kernels TensorFlow picks for the shape on this machine.
-    """
-
-    def __init__(self, template):
-        import tensorflow as tf
-
-        self._tf = tf
-        self.template = template
-        self.shapes = [tuple(v.shape) for v in template.variables]
-        # A subclassed model's call may take no training argument.
-        parameters = inspect.signature(template.call).parameters.values()
-        self._call_kwargs = {"training": False} if any(
-            parameter.name == "training" or parameter.kind is parameter.VAR_KEYWORD for parameter in parameters
-        ) else {}
-        self._function = tf.function(self._call, autograph=False)
-        self._traced = {}  # batch shape -> (concrete function, its output dtypes, None if its op call is unchecked)
-        self._usable = {_batching.PREDICT_BATCH_SIZE: True}  # batch size -> same rows as the reference
-        self._largest = None  # rows of the largest batch
-        self._bound = weakref.WeakKeyDictionary()  # part -> PartFunction
-        self._lock = threading.RLock()
-
-    def _call(self, trainable, non_trainable, batch):
-        outputs, _ = self.template.stateless_call(trainable, non_trainable, batch, **self._call_kwargs)
-        return _as_list(outputs)
-
-    def bind(self, part):
-        """A :class:`PartFunction` computing ``part`` with its own weights, ``None`` if they do not fit."""
-        bound = self._bound.get(part)
-        if bound is None:
-            if [tuple(v.shape) for v in part.variables] != self.shapes:
-                return None
-            weights = _Weights(part)
-            bound = PartFunction(lambda batch: self._run(weights, batch), self.batch_size)
-            with self._lock:
-                self._bound[part] = bound
-        return bound
-
-    def batch_size(self, n_rows, sample_shape):
-        """Rows of the next batch: :func:`~skae._batching.prediction_batch_size`'s, once checked."""
-        if self._largest is None:
-            with self._lock:
-                if self._largest is None:
-                    self._largest = self._largest_batch(sample_shape)
-        size = _batching.prediction_batch_size(n_rows, self._largest)
-        usable = self._usable.get(size)
-        if usable is None:
-            with self._lock:
-                usable = self._usable.get(size)
-                if usable is None:
-                    usable = _batching.same_rows(self.bind(self.template), sample_shape, size)
-                    self._usable[size] = usable
-        return size if usable else _batching.PREDICT_BATCH_SIZE
-
-    def _largest_batch(self, sample_shape):
-        """Rows of the largest batch, from the widest of a row's input and outputs."""
-        rows = _batching.PREDICT_BATCH_SIZE
-        outputs = self.bind(self.template)(np.zeros((rows, *sample_shape), dtype=np.float32))
-        widest = max(math.prod(sample_shape), *(np.asarray(output).size // rows for output in outputs))
-        return _batching.largest_prediction_batch(widest * np.dtype(np.float32).itemsize)
-
-    def _run(self, weights, batch):
-        tensor = self._as_tensor(batch)
-        traced = self._traced.get(batch.shape)
-        if traced is None:
-            traced = self._trace(weights, batch.shape)
-        concrete, output_dtypes = traced
-        if output_dtypes is None or weights.handles is None:
-            return concrete(weights.trainable, weights.non_trainable, tensor)
-        return self._tf.raw_ops.StatefulPartitionedCall(
-            args=[*weights.handles, tensor, *concrete.captured_inputs], Tout=output_dtypes, f=concrete
-        )
-
-    def _trace(self, weights, shape):
-        """Trace the function for batches of ``shape``; check its op call on random rows.
-
-        Returns the concrete function and the dtypes of its outputs, ``None``
-        if its op call did not give the concrete call's outputs.
-        """
-        tf = self._tf
-        concrete = self._function.get_concrete_function(
-            weights.trainable, weights.non_trainable, tf.TensorSpec(shape, tf.float32)
-        )
-        output_dtypes = [output.dtype for output in concrete.outputs]
-        probe = tf.constant(np.random.default_rng(0).random(shape, dtype=np.float32))
-        expected = concrete(weights.trainable, weights.non_trainable, probe)
-        checked = False
-        if weights.handles is not None:
-            args = [*weights.handles, probe, *concrete.captured_inputs]
-            if [arg.dtype for arg in args] == [tensor.dtype for tensor in concrete.inputs]:
-                outputs = tf.raw_ops.StatefulPartitionedCall(args=args, Tout=output_dtypes, f=concrete)
-                checked = len(outputs) == len(expected) and all(
-                    np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True) for a, b in zip(outputs, expected)
-                )
-        self._traced[shape] = (concrete, output_dtypes if checked else None)
-        return self._traced[shape]
-
-    def _as_tensor(self, batch):
-        """``batch`` as a tensor, sharing its memory where TensorFlow allows."""
-        if (
-            batch.dtype == np.float32 and batch.flags.c_contiguous and batch.flags.writeable
-            and batch.ctypes.data % _batching.ALIGNMENT == 0
-        ):
-            return self._tf.experimental.dlpack.from_dlpack(batch.__dlpack__())
-        return self._tf.convert_to_tensor(batch, dtype=self._tf.float32)
-
-
-class _Weights:
-    """A part's variables as its predictor's function takes them, and their handles."""
-
-    def __init__(self, part):
-        self.trainable = [v.value for v in part.trainable_variables]
-        self.non_trainable = [v.value for v in part.non_trainable_variables]
-        handles = [_resource_handle(v) for v in (*self.trainable, *self.non_trainable)]
-        self.handles = None if any(handle is None for handle in handles) else handles
-
-
-def _resource_handle(variable):
-    """The variable's resource handle, or ``None`` (then the concrete call reads the variable)."""
-    try:
-        handle = variable.handle
-    except (AttributeError, ValueError):  # ValueError: a distributed variable outside a replica
-        return None
-    return handle if getattr(handle, "dtype", None) == "resource" else None
-
-
-def predict_function(key, part_name, part):
-    """Return a :class:`PartFunction` computing ``part`` of a model of ``key``.
-
-    ``part`` (the model or its encoder or decoder, named ``part_name``) is
-    run through the key's shared compiled function with its own weights, in
-    batches of the sizes that function is checked to take. Models that cannot
-    share one (``key`` is ``None``, or the variables do not match) run
-    through Keras's ``predict_on_batch`` in batches of
-    :data:`~skae._batching.PREDICT_BATCH_SIZE` rows.
-    """
-    predictor = None
-    if key is not None and keras.backend.backend() == "tensorflow":
-        with _lock:
-            predictor = _predictors.get((key, part_name))
-            if predictor is None:
-                predictor = _predictors[(key, part_name)] = _Predictor(part)
-            _predictors.move_to_end((key, part_name))
-            while len(_predictors) > MAX_PREDICTORS:
-                _predictors.popitem(last=False)
-    bound = None if predictor is None else predictor.bind(part)
-    if bound is not None:
-        return bound
-    return PartFunction(lambda batch: _as_list(part.predict_on_batch(batch)))
-
-
-def _as_list(outputs):
-    """A model's outputs as a list, one array per output."""
-    return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]

@@ -111,6 +111,11 @@ def _add_bench_parser(commands):
         help="folder of the ten ODDS .mat files: outliers runs only with it, and tabular adds them to its tables",
     )
     bench.add_argument(
+        "--backend", default=None, metavar="NAMES",
+        help="Keras backends for fit_overhead and prediction, comma-separated, or 'all' "
+        "(tensorflow, jax, torch; default: the one Keras uses)",
+    )
+    bench.add_argument(
         "--output", default=DEFAULT_OUTPUT, help=f"folder for the JSON files (default: ./{DEFAULT_OUTPUT})"
     )
     _add_verbose(bench)
@@ -139,7 +144,8 @@ def _run_bench(args):
     from .benchmarks import run_suite
 
     failed = run_suite(
-        args.names or None, quick=args.quick, output=args.output, data=args.data, quiet=not args.verbose
+        args.names or None, quick=args.quick, output=args.output, data=args.data, backend=args.backend,
+        quiet=not args.verbose,
     )
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from numbers import Integral, Real
 
+import keras
 import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
@@ -165,7 +166,7 @@ class VariationalAutoencoder(BaseAutoencoder):
         self.encoder_, self.decoder_ = model.get_layer("encoder"), model.get_layer("decoder")
         if self.likelihood == "gaussian":
             variances = model.get_layer("likelihood").variances()
-            self.noise_variance_ = np.asarray(variances, dtype=np.float64)
+            self.noise_variance_ = keras.ops.convert_to_numpy(variances).astype(np.float64)
 
     def fit(self, X, y=None):
         """Train the model by maximising the evidence lower bound of ``X``.

@@ -74,6 +74,15 @@ def sigint_raises():
     signal.signal(signal.SIGINT, previous_handler)
 
 
+#: Whether Keras runs several batches per train call on this backend; its
+#: PyTorch trainer refuses ``steps_per_execution`` > 1, so there each batch
+#: is a call of its own.
+GROUPED_STEPS = keras.backend.backend() != "torch"
+grouped_steps_only = pytest.mark.skipif(
+    not GROUPED_STEPS, reason="Keras's PyTorch trainer runs one batch per call (steps_per_execution must be 1)"
+)
+
+
 class BatchCounter(keras.callbacks.Callback):
     """Counts Keras's batch-end calls: one per group of batches run in one call."""
 

@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 # TensorFlow has a public setter for op determinism but no public getter.
 from tensorflow.python.framework.config import is_op_determinism_enabled
 
-from conftest import SMALL, BatchCounter
+from conftest import SMALL, BatchCounter, grouped_steps_only
 from skae import AutoencoderTransformer, DenoisingAutoencoder
 from skae._batching import PREDICT_BATCH_SIZE
 from skae.exceptions import InconsistentVersionWarning
@@ -236,6 +236,7 @@ def test_partial_fit_over_chunks_is_reproducible_and_seeded(digits):
     assert not np.array_equal(first.transform(digits), other.transform(digits))
 
 
+@grouped_steps_only
 def test_each_chunk_runs_in_groups_that_fit_its_batches(digits):
     # Keras calls batch hooks once per group of batches it runs in one call.
     counter = BatchCounter()

@@ -19,7 +19,8 @@ from skae.benchmarks import (
     BENCHMARKS, _run_in_fresh_process, default_names, fit_overhead, image_defaults, impute, many_fits, memory, one_class,
     out_of_core, outliers, prediction, quality, scale_out, seed_denoiser, tabular, vae,
 )
-from skae.benchmarks._common import MemorySampler, format_table, median_seconds, report
+from skae.benchmarks import _common
+from skae.benchmarks._common import MemorySampler, format_table, median_seconds, on_backends, parse_args, report
 from skae.cli import main
 
 
@@ -62,6 +63,38 @@ def test_report_prints_a_table_and_writes_json(tmp_path, capsys):
     document = json.loads(path.read_text())
     assert document["rows"] == rows and document["settings"] == {"quick": True}
     assert document["machine"]["cpu_count"] >= 1 and document["machine"]["tensorflow"]
+
+
+def test_a_benchmark_runs_each_backend_asked_for_the_others_in_children(monkeypatch, capsys):
+    here = _common.active_backend()
+    children = []
+
+    def child(command, environment):
+        children.append((command[2:], dict(environment)))
+        return [{"method": "m", "ratio": 0.5}]
+
+    monkeypatch.setattr(_common, "_child_json", child)
+    monkeypatch.setattr(_common.importlib.util, "find_spec", lambda name: None if name == "missing" else object())
+    monkeypatch.setitem(_common.BACKENDS, "other", "other")
+    monkeypatch.setitem(_common.BACKENDS, "missing", "missing")
+    args = parse_args("", ["--backend", f"{here},other,missing", "--quick"], backends=True)
+    assert args.backend == [here, "other", "missing"]
+    rows = on_backends("skae.benchmarks.example", args, lambda: [{"method": "m", "ratio": 1.0}])
+    assert rows == [
+        {"backend": here, "method": "m", "ratio": 1.0},
+        {"backend": "other", "method": "m", "ratio": 0.5},
+        {"backend": "missing", "method": "not installed: pip install skae[missing]"},
+    ]
+    assert children == [(["skae.benchmarks.example", "--rows-json", "--quick"], {"KERAS_BACKEND": "other"})]
+    assert "missing" in format_table(rows)  # rows without every column still print
+    # A child prints its rows as one JSON line and stops.
+    with pytest.raises(SystemExit):
+        on_backends("skae.benchmarks.example", parse_args("", ["--rows-json"], backends=True), lambda: [{"a": 1}])
+    assert json.loads(capsys.readouterr().out.splitlines()[-1]) == [{"a": 1}]
+    assert parse_args("", ["--backend", "all"], backends=True).backend == list(_common.BACKENDS)
+    with pytest.raises(SystemExit):
+        parse_args("", ["--backend", "theano"], backends=True)
+    assert "unknown Keras backend theano" in capsys.readouterr().err
 
 
 def test_fit_overhead_pairs_keras_and_skae_fits(tiny_fashion, monkeypatch):

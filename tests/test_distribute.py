@@ -1,7 +1,9 @@
 """Training under a tf.distribute.Strategy (the ``distribute`` parameter).
 
 Two logical CPU devices can only be configured before TensorFlow starts, so
-the MirroredStrategy test runs its fits in a fresh Python process.
+the MirroredStrategy test runs its fits in a fresh Python process. On the
+other Keras backends, ``distribute`` is refused (the last test), and the rest
+is skipped.
 """
 
 import json
@@ -11,12 +13,18 @@ import subprocess
 import sys
 import textwrap
 
+import keras
 import pytest
 import tensorflow as tf
 from sklearn.base import clone
 
 from conftest import SMALL
 from skae import AutoencoderTransformer, DenoisingAutoencoder
+
+BACKEND = keras.backend.backend()
+tensorflow_only = pytest.mark.skipif(
+    BACKEND != "tensorflow", reason="tf.distribute strategies train only on Keras's TensorFlow backend"
+)
 
 MIRRORED_SCRIPT = textwrap.dedent(
     """
@@ -109,6 +117,7 @@ def mirrored_results():
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+@tensorflow_only
 @pytest.mark.parametrize("name", ["AutoencoderTransformer", "DenoisingAutoencoder"])
 def test_mirrored_training_matches_single_device_training(mirrored_results, name):
     result = mirrored_results[name]
@@ -123,6 +132,7 @@ def test_mirrored_training_matches_single_device_training(mirrored_results, name
     assert result["batch_hook_calls"] == 56
 
 
+@tensorflow_only
 @pytest.mark.parametrize("name", ["AutoencoderTransformer", "DenoisingAutoencoder"])
 def test_a_mirrored_fit_predicts_pickles_and_trains_on(mirrored_results, name):
     result = mirrored_results[name]
@@ -133,6 +143,7 @@ def test_a_mirrored_fit_predicts_pickles_and_trains_on(mirrored_results, name):
     assert result["divergence_rolled_back"]
 
 
+@tensorflow_only
 def test_mirrored_training_checks_batches_and_leaves_data_alone(mirrored_results):
     assert "batch_size=31 does not split evenly over the 2 replicas" in mirrored_results["uneven_batch_error"]
     assert len(mirrored_results["odd_rows_val_loss"]) == 1  # 901 training rows: 900 used
@@ -140,6 +151,7 @@ def test_mirrored_training_checks_batches_and_leaves_data_alone(mirrored_results
     assert mirrored_results["X_unchanged"]
 
 
+@tensorflow_only
 def test_a_single_worker_multi_worker_strategy_trains_like_no_strategy(mirrored_results):
     # Without TF_CONFIG, MultiWorkerMirroredStrategy has one worker and one
     # replica. (With two workers Keras 3.15 fails before the first batch, for
@@ -150,6 +162,7 @@ def test_a_single_worker_multi_worker_strategy_trains_like_no_strategy(mirrored_
 # --------------------------------------------------------------------------- #
 # In this process: one CPU device
 # --------------------------------------------------------------------------- #
+@tensorflow_only
 def test_a_one_device_strategy_trains_like_no_strategy(digits):
     strategy = tf.distribute.OneDeviceStrategy("/cpu:0")
     on_device = AutoencoderTransformer(latent_dim=4, distribute=strategy, **SMALL).fit(digits)
@@ -162,6 +175,7 @@ def test_a_one_device_strategy_trains_like_no_strategy(digits):
     assert on_device.distribute is strategy  # pickling left the estimator alone
 
 
+@tensorflow_only
 @pytest.mark.parametrize(
     "distribute, error, message",
     [
@@ -176,3 +190,9 @@ def test_bad_strategies_are_rejected_before_training(estimator_class, distribute
     # A MirroredStrategy over a device that does not exist would hang in fit.
     with pytest.raises(error, match=message):
         estimator_class(distribute=distribute, **SMALL).fit(digits)
+
+
+@pytest.mark.skipif(BACKEND == "tensorflow", reason="TensorFlow trains under a strategy")
+def test_other_backends_refuse_a_strategy_before_training(digits):
+    with pytest.raises(ValueError, match=f"TensorFlow backend, and Keras is using '{BACKEND}'"):
+        AutoencoderTransformer(distribute=tf.distribute.OneDeviceStrategy("/cpu:0"), **SMALL).fit(digits)

@@ -58,6 +58,8 @@ IMPUTE_PARTIAL_RUN = "its 30% MCAR run at seed 0 with --data took 64 minutes (ma
 NEEDS_DATA = frozenset({"outliers"})
 #: Benchmarks given ``--data DIR`` when there is one: those that need it, and more.
 READS_DATA = NEEDS_DATA | {"tabular", "impute"}
+#: Benchmarks given ``--backend NAMES`` when there is one: they run on each Keras backend named.
+TAKES_BACKEND = frozenset({"fit_overhead", "prediction"})
 
 
 def default_names(data=None):
@@ -84,7 +86,7 @@ def describe_benchmarks():
     return "\n".join(lines)
 
 
-def run_suite(names=None, *, quick=False, output=DEFAULT_OUTPUT, data=None, quiet=False):
+def run_suite(names=None, *, quick=False, output=DEFAULT_OUTPUT, data=None, backend=None, quiet=False):
     """Run benchmarks one after the other, each in a fresh Python process.
 
     A fresh process per benchmark keeps one benchmark's TensorFlow state and
@@ -92,8 +94,9 @@ def run_suite(names=None, *, quick=False, output=DEFAULT_OUTPUT, data=None, quie
     terminal; with ``quiet``, TensorFlow's start-up lines
     (:data:`skae._terminal.STARTUP_NOISE`) are left out of standard error.
     ``names=None`` runs :func:`default_names`; ``data`` is passed as
-    ``--data`` to the benchmarks that read it. Returns the names of the
-    benchmarks that failed.
+    ``--data`` to the benchmarks that read it, ``backend`` (Keras backend
+    names, comma-separated, or ``"all"``) as ``--backend`` to those of
+    :data:`TAKES_BACKEND`. Returns the names of the benchmarks that failed.
     """
     names = default_names(data) if names is None else names
     failed = []
@@ -103,6 +106,8 @@ def run_suite(names=None, *, quick=False, output=DEFAULT_OUTPUT, data=None, quie
             command.append("--quick")
         if data is not None and name in READS_DATA:
             command += ["--data", str(data)]
+        if backend is not None and name in TAKES_BACKEND:
+            command += ["--backend", backend]
         print(f"\n== {name} ==", flush=True)
         start = time.perf_counter()
         returncode = _run_in_fresh_process(command, quiet=quiet)

@@ -1,6 +1,7 @@
 """What every benchmark shares: arguments, timing, memory sampling, reports."""
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -14,6 +15,10 @@ from pathlib import Path
 
 DEFAULT_OUTPUT = "benchmark-results"
 
+#: The Keras backends a benchmark with ``--backend`` can run on, and the
+#: package each needs.
+BACKENDS = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
+
 #: The seed tutorials' model settings, which skae's defaults (chosen for
 #: tables) no longer are: the benchmarks that compare skae with the
 #: tutorials' hand-written Keras models build this model.
@@ -23,11 +28,12 @@ TUTORIAL = dict(
 )
 
 
-def parse_args(description, argv=None, *, data=False, options=()):
+def parse_args(description, argv=None, *, data=False, backends=False, options=()):
     """Parse the options every benchmark takes: ``--quick`` and ``--output``.
 
     With ``data``, also ``--data DIR``: the folder of data the benchmark
-    reads but skae cannot ship (``None`` when not given). ``options`` are a
+    reads but skae cannot ship (``None`` when not given). With ``backends``,
+    also ``--backend`` (see :func:`on_backends`). ``options`` are a
     benchmark's own, as ``(flag, keyword arguments of add_argument)`` pairs.
     """
     parser = argparse.ArgumentParser(
@@ -39,9 +45,59 @@ def parse_args(description, argv=None, *, data=False, options=()):
     )
     if data:
         parser.add_argument("--data", default=None, help="folder of the data files")
+    if backends:
+        parser.add_argument(
+            "--backend", default=None, type=_backend_names, metavar="NAMES",
+            help=f"Keras backends, comma-separated, or 'all' ({', '.join(BACKENDS)}); "
+            "default: the one Keras uses (KERAS_BACKEND)",
+        )
+        parser.add_argument("--rows-json", action="store_true", help=argparse.SUPPRESS)
     for flag, settings in options:
         parser.add_argument(flag, **settings)
     return parser.parse_args(argv)
+
+
+def _backend_names(text):
+    names = list(BACKENDS) if text == "all" else [name.strip() for name in text.split(",")]
+    unknown = [name for name in names if name not in BACKENDS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown Keras backend {', '.join(unknown)}; choose from {', '.join(BACKENDS)} or all"
+        )
+    return names
+
+
+def active_backend():
+    """The Keras backend this process uses (or will, once Keras is imported)."""
+    import keras
+
+    return keras.backend.backend()
+
+
+def on_backends(module, args, run):
+    """The rows of ``run()`` on each backend of ``args.backend``, each row led by its backend.
+
+    The backend Keras uses here runs in this process; every other one in a
+    fresh ``python -m module --rows-json`` with ``KERAS_BACKEND`` set, since
+    Keras picks its backend once, at import. A backend whose package is not
+    installed gets one row saying so. In such a child (``--rows-json``) the
+    rows are printed as one JSON line and the process exits.
+    """
+    if args.rows_json:
+        print(json.dumps(run()))
+        raise SystemExit(0)
+    here = active_backend()
+    rows = []
+    for backend in args.backend or [here]:
+        if backend == here:
+            part = run()
+        elif importlib.util.find_spec(BACKENDS[backend]) is None:
+            part = [{"method": f"not installed: pip install skae[{backend}]"}]
+        else:
+            command = [sys.executable, "-m", module, "--rows-json", *(["--quick"] if args.quick else [])]
+            part = _child_json(command, {"KERAS_BACKEND": backend})
+        rows += [{"backend": backend, **row} for row in part]
+    return rows
 
 
 def timed(function):
@@ -67,8 +123,12 @@ def run_child(module, *args):
     Benchmarks measure memory, or configure TensorFlow's devices, in a
     process of their own; the child prints its result as one JSON line.
     """
-    command = [sys.executable, "-m", module, "--child", *(str(arg) for arg in args)]
-    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return _child_json([sys.executable, "-m", module, "--child", *(str(arg) for arg in args)])
+
+
+def _child_json(command, environment=()):
+    """Run ``command`` with ``environment`` added; return the JSON it prints last."""
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **dict(environment)}
     completed = subprocess.run(command, capture_output=True, text=True, env=environment)
     if completed.returncode:
         raise RuntimeError(f"{' '.join(command[2:])} failed:\n{completed.stderr[-3000:]}")
@@ -236,7 +296,7 @@ def machine():
         "python": platform.python_version(),
         **{
             package: _package_version(package)
-            for package in ("skae", "tensorflow", "keras", "scikit-learn", "numpy")
+            for package in ("skae", "tensorflow", "jax", "torch", "keras", "scikit-learn", "numpy")
         },
     }
 
@@ -259,7 +319,7 @@ def report(name, rows, output, *, settings=None):
 
 def format_table(rows, title=None):
     """Rows of dicts as aligned plain-text columns, under ``title`` if given."""
-    columns = list(rows[0])
+    columns = list(dict.fromkeys(column for row in rows for column in row))
     cells = [[_format(row.get(column)) for column in columns] for row in rows]
     widths = [max(len(column), *(len(line[i]) for line in cells)) for i, column in enumerate(columns)]
     lines = [] if title is None else [title]

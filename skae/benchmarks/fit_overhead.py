@@ -11,15 +11,17 @@ one untimed fit of each on 256 images that pays TensorFlow's one-time set-up
 costs. The ratio
 is skae's time over Keras's in each pair; the test loss (MSE for dense, MAE
 for conv, on the 10,000 test images) shows both learned the same. The table
-ends with the medians.
+ends with the medians. With ``--backend`` (names, or ``all``) it runs on
+each Keras backend asked for, every other one in a process of its own, each
+against the Keras script on the same backend.
 
-    python -m skae.benchmarks.fit_overhead [--quick] [--output DIR]
+    python -m skae.benchmarks.fit_overhead [--quick] [--output DIR] [--backend all]
 """
 
 import math
 import statistics
 
-from ._common import TUTORIAL, parse_args, report, timed
+from ._common import TUTORIAL, on_backends, parse_args, report, timed
 
 NAME = "fit_overhead"
 
@@ -128,9 +130,9 @@ def run(quick=False):
 
 
 def main(argv=None):
-    args = parse_args(__doc__, argv)
-    rows = run(args.quick)
-    report(NAME, rows, args.output, settings={"quick": args.quick, "settings": SETTINGS})
+    args = parse_args(__doc__, argv, backends=True)
+    rows = on_backends(f"skae.benchmarks.{NAME}", args, lambda: run(args.quick))
+    report(NAME, rows, args.output, settings={"quick": args.quick, "settings": SETTINGS, "backends": args.backend})
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ Fashion-MNIST (the weights do not change the speed), then times, in one
 process, each skae method on 1, 10, 100, 10,000 and 100,000 rows (the test
 images, tiled, and their codes) against the Keras model it runs, called two
 ways on the same rows: its ``predict`` (default batches of 32) and a direct
-call ``model(x, training=False)``. ``transform`` runs the encoder,
+call ``model(x, training=False)`` (its output converted to a NumPy array,
+as skae returns). ``transform`` runs the encoder,
 ``inverse_transform`` the decoder and ``score_samples`` the whole model,
 whose Keras calls are followed by the same error in NumPy
 (``-mean((x - reconstruction) ** 2)`` per row, in float64, as skae computes
@@ -23,14 +24,19 @@ LogisticRegression) answering ``predict_proba`` in Python and in
 onnxruntime, where the ratio is over the Python Pipeline's time. Without the
 extra those rows say "not installed".
 
+With ``--backend`` (names, or ``all``) the whole benchmark runs on each
+Keras backend asked for, every other one in a process of its own, and the
+rows say which: each ratio is against Keras's ``predict`` on the same
+backend. The ONNX rows run on TensorFlow only.
+
 More ways to run a model are more entries of :func:`methods`.
 
-    python -m skae.benchmarks.prediction [--quick] [--output DIR]
+    python -m skae.benchmarks.prediction [--quick] [--output DIR] [--backend all]
 """
 
 import statistics
 
-from ._common import TUTORIAL, parse_args, report, timed
+from ._common import TUTORIAL, on_backends, parse_args, report, timed
 
 NAME = "prediction"
 
@@ -84,11 +90,17 @@ def methods(skae_method, skae_input, model, model_input, post=None, direct=True,
     ``onnx`` is ``f(n)`` running the converted graph, or the name of the row
     to show without it.
     """
+    import keras
+
     then = post or (lambda n_rows, outputs: outputs)
+
+    def call(n_rows):
+        return then(n_rows, keras.ops.convert_to_numpy(model(model_input[:n_rows], training=False)))
+
     ways = {
         f"skae {skae_method.__name__}": lambda n_rows: skae_method(skae_input[:n_rows]),
         BASELINE: lambda n_rows: then(n_rows, model.predict(model_input[:n_rows], verbose=0)),
-        "direct call": (lambda n_rows: then(n_rows, model(model_input[:n_rows], training=False))) if direct else None,
+        "direct call": call if direct else None,
     }
     if onnx is not None:
         ways.update({ONNX: onnx} if callable(onnx) else {onnx: None})
@@ -96,7 +108,14 @@ def methods(skae_method, skae_input, model, model_input, post=None, direct=True,
 
 
 def onnx_session(model, X, **options):
-    """An onnxruntime session of ``model`` converted by :mod:`skae.onnx` from rows like ``X``; ``None`` without the extra."""
+    """An onnxruntime session of ``model`` converted by :mod:`skae.onnx` from rows like ``X``.
+
+    ``None`` without the extra, or on a Keras backend other than TensorFlow.
+    """
+    from ._common import active_backend
+
+    if active_backend() != "tensorflow":
+        return None
     try:
         import onnxruntime
 
@@ -109,7 +128,9 @@ def onnx_session(model, X, **options):
 def onnx_way(session, X, post=None):
     """``f(n)`` running ``session`` on the first ``n`` rows of ``X``, or the row's name without a session."""
     if session is None:
-        return f"{ONNX} (not installed)"
+        from ._common import active_backend
+
+        return f"{ONNX} (not installed)" if active_backend() == "tensorflow" else f"{ONNX} (TensorFlow only)"
     input_name = session.get_inputs()[0].name
     then = post or (lambda n_rows, outputs: outputs)
     return lambda n_rows: then(n_rows, session.run(None, {input_name: X[:n_rows]}))
@@ -206,8 +227,9 @@ def pipeline_rows(X_train, y_train, X_test, quick):
 
 
 def main(argv=None):
-    args = parse_args(__doc__, argv)
-    report(NAME, run(args.quick), args.output, settings={"quick": args.quick})
+    args = parse_args(__doc__, argv, backends=True)
+    rows = on_backends(f"skae.benchmarks.{NAME}", args, lambda: run(args.quick))
+    report(NAME, rows, args.output, settings={"quick": args.quick, "backends": args.backend})
 
 
 if __name__ == "__main__":
