@@ -8,10 +8,20 @@ or float64, flat or image-shaped), compute in float32 as the Keras model
 does, and give their results in the input's float type, so that
 :mod:`skae.onnx` can place them between the other steps of a pipeline.
 Nothing here sees an estimator: its layers and arrays are handed in.
+
+tf2onnx converts TensorFlow graphs only, so on Keras's JAX and PyTorch
+backends :func:`on_tensorflow` builds the graph in a child Python running
+Keras on TensorFlow (a dependency of skae, so always installed), from the
+estimator pickled as for any other process: same ``.keras`` weights, same
+layers, same tf2onnx graph as under TensorFlow.
 """
 
 import os
+import pickle
+import subprocess
+import sys
 import tempfile
+import traceback
 import warnings
 
 import keras
@@ -120,3 +130,60 @@ def export(inputs, outputs, opset):
             opset_version=min(opset, MAX_OPSET),
         )
         return onnx.load(path)
+
+
+def _custom_object_modules():
+    """The modules that registered Keras custom objects here: the child imports them to load the models."""
+    modules = {getattr(value, "__module__", None) for value in keras.saving.get_custom_objects().values()}
+    return sorted(name for name in modules if name and name != "__main__")
+
+
+def on_tensorflow(build, *args):
+    """``build(*args)``, the ONNX model of a fitted estimator, built under Keras's TensorFlow backend.
+
+    Under TensorFlow this is ``build(*args)``. Under another backend, ``build``
+    and ``args`` are pickled to a child ``python -m skae._onnx_export`` with
+    ``KERAS_BACKEND=tensorflow``, which loads the models from their ``.keras``
+    bytes: custom layers and models must be registered with
+    ``keras.saving.register_keras_serializable``, as for pickling.
+    """
+    import onnx
+
+    if keras.backend.backend() == "tensorflow":
+        return build(*args)
+    header = {"sys_path": sys.path, "modules": _custom_object_modules()}
+    request = pickle.dumps(header) + pickle.dumps((build, args))
+    environment = {**os.environ, "KERAS_BACKEND": "tensorflow"}
+    environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    child = subprocess.run(
+        [sys.executable, "-m", __name__], input=request, capture_output=True, env=environment, check=False
+    )
+    try:
+        status, result, details = pickle.loads(child.stdout)
+    except Exception:
+        raise RuntimeError(
+            f"The TensorFlow process that exports to ONNX failed (exit {child.returncode}):\n"
+            + child.stderr.decode(errors="replace")[-2000:]
+        ) from None
+    if status == "error":
+        raise result from RuntimeError(f"in the TensorFlow process that exports to ONNX:\n{details}")
+    return onnx.load_from_string(result)
+
+
+def _serve_one_request(stdin, stdout):
+    """The child's side of :func:`on_tensorflow`: one pickled request in, the ONNX bytes out."""
+    header = pickle.load(stdin)
+    sys.path[:] = header["sys_path"]
+    try:
+        for name in header["modules"]:
+            __import__(name)
+        build, args = pickle.load(stdin)
+        reply = ("ok", build(*args).SerializeToString(), "")
+    except Exception as error:
+        reply = ("error", error, traceback.format_exc())
+    stdout.write(pickle.dumps(reply))
+    stdout.flush()
+
+
+if __name__ == "__main__":
+    _serve_one_request(sys.stdin.buffer, sys.stdout.buffer)

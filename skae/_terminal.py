@@ -6,6 +6,7 @@ says how to quiet TensorFlow in your own scripts).
 """
 
 import contextlib
+import importlib.util
 import os
 import re
 import sys
@@ -42,7 +43,10 @@ def import_keras_quietly():
 
     Standard error is sent to a file while the import runs, then written
     back without the :data:`STARTUP_NOISE` lines: any other line, such as an
-    error, still shows.
+    error, still shows. On Keras's other backends TensorFlow is imported
+    here too when it is installed (it is a dependency of skae): Keras
+    imports it anyway as a model is first saved, which would print the
+    noise in the middle of the output.
     """
     if "keras" in sys.modules:
         return
@@ -51,7 +55,10 @@ def import_keras_quietly():
     with tempfile.TemporaryFile() as captured:
         os.dup2(captured.fileno(), 2)
         try:
-            import keras  # noqa: F401
+            import keras
+
+            if keras.backend.backend() != "tensorflow" and importlib.util.find_spec("tensorflow"):
+                import tensorflow  # noqa: F401
         finally:
             sys.stderr.flush()
             os.dup2(saved, 2)

@@ -266,13 +266,15 @@ def compose_variational(
     inputs = keras.Input(shape=tuple(input_shape), name="autoencoder_input")
     codes = GaussianSampler(beta, seed, name="sampler")(encoder(inputs))
     decoded = decoder(codes)
+    # Checked before the likelihood meets the input: JAX's shape inference raises TypeError there.
+    means = decoded[0] if likelihood == "bernoulli" else decoded
+    if tuple(means.shape[1:]) != tuple(input_shape):
+        raise ValueError(
+            "The decoder must give back samples of the input's shape "
+            f"{tuple(input_shape)}; it outputs {tuple(means.shape[1:])}."
+        )
     if likelihood == "bernoulli":
         outputs = BernoulliLikelihood(name="likelihood")([inputs, decoded[1]])
     else:
         outputs = GaussianLikelihood(var_smoothing, variance_scale, name="likelihood")([inputs, decoded])
-    if tuple(outputs.shape[1:]) != tuple(input_shape):
-        raise ValueError(
-            "The decoder must give back samples of the input's shape "
-            f"{tuple(input_shape)}; it outputs {tuple(outputs.shape[1:])}."
-        )
     return keras.Model(inputs, outputs, name="variational_autoencoder")

@@ -31,7 +31,11 @@ through that (measured: every imputed entry NaN).
 
 The Keras models inside are converted by Keras's own ONNX export (tf2onnx
 under TensorFlow) and compute in float32, as in Python; float64 input is cast
-to float32 on the way in and the outputs back to float64.
+to float32 on the way in and the outputs back to float64. On Keras's JAX and
+PyTorch backends each skae step is exported by a child Python running Keras
+on TensorFlow (installed with skae), from the estimator pickled: the same
+graph, a few seconds more per step, and custom Keras layers must be
+registered with ``keras.saving.register_keras_serializable``, as for pickling.
 """
 
 from skl2onnx import to_onnx as _skl2onnx_to_onnx
@@ -75,21 +79,29 @@ def _autoencoder_shape(operator):
     operator.outputs[0].type = type(operator.inputs[0].type)([n_rows, width])
 
 
-def _keras_input(operator):
+def _input_signature(operator):
+    """The shape of one row and the float type of the operator's input."""
+    return tuple(operator.inputs[0].type.shape[1:]), _input_dtype(operator)
+
+
+def _autoencoder_graph(model, signature, reconstruction, opset):
     import keras
 
-    return keras.Input(shape=tuple(operator.inputs[0].type.shape[1:]), dtype=_input_dtype(operator))
+    inputs = keras.Input(shape=signature[0], dtype=signature[1])
+    output = _onnx_export.autoencoder_output(
+        inputs, model.encoder_, model.decoder_, model._model_input_shape, reconstruction=reconstruction
+    )
+    return _onnx_export.export(inputs, output, opset)
 
 
 def _convert_autoencoder(scope, operator, container):
     """Converter: the estimator's Keras encoder (and decoder) as one ONNX graph."""
     model = operator.raw_operator
-    inputs = _keras_input(operator)
-    output = _onnx_export.autoencoder_output(
-        inputs, model.encoder_, model.decoder_, model._model_input_shape,
-        reconstruction=_wants_reconstruction(container, model),
+    graph = _onnx_export.on_tensorflow(
+        _autoencoder_graph, model, _input_signature(operator),
+        _wants_reconstruction(container, model), container.target_opset,
     )
-    add_onnx_graph(scope, operator, container, _onnx_export.export(inputs, output, container.target_opset))
+    add_onnx_graph(scope, operator, container, graph)
 
 
 def _member_arrays(detector, index, member):
@@ -123,15 +135,24 @@ def _detector_shape(operator):
     operator.outputs[1].type = type(operator.inputs[0].type)([n_rows, 1])
 
 
-def _convert_detector(scope, operator, container):
-    """Converter: every member's codes, errors and neighbour distance, combined as ``predict`` does."""
-    detector = operator.raw_operator
+def _detector_graph(detector, signature, opset):
+    import keras
+
     members = [_member_arrays(detector, index, member) for index, member in enumerate(detector.estimators_)]
-    inputs = _keras_input(operator)
+    inputs = keras.Input(shape=signature[0], dtype=signature[1])
     outputs = _onnx_export.detector_outputs(
         inputs, members, n_features=detector.n_features_in_, offset=detector.offset_
     )
-    add_onnx_graph(scope, operator, container, _onnx_export.export(inputs, list(outputs), container.target_opset))
+    return _onnx_export.export(inputs, list(outputs), opset)
+
+
+def _convert_detector(scope, operator, container):
+    """Converter: every member's codes, errors and neighbour distance, combined as ``predict`` does."""
+    detector = operator.raw_operator
+    for index, member in enumerate(detector.estimators_):
+        _member_arrays(detector, index, member)  # refuses other members before any export starts
+    graph = _onnx_export.on_tensorflow(_detector_graph, detector, _input_signature(operator), container.target_opset)
+    add_onnx_graph(scope, operator, container, graph)
 
 
 def register_converters():

@@ -60,7 +60,7 @@ def test_encoder_and_decoder_are_views_on_the_model(fitted_dense, digits):
     through_parts = fitted_dense.inverse_transform(fitted_dense.transform(X))
     # A direct call on 10 rows batches differently from skae's fixed-size
     # prediction batches, so float32 results agree to rounding only.
-    np.testing.assert_allclose(through_parts, np.asarray(fitted_dense.model_(X)), atol=1e-6)
+    np.testing.assert_allclose(through_parts, keras.ops.convert_to_numpy(fitted_dense.model_(X)), atol=1e-6)
 
 
 def test_score_is_negative_mse_of_the_round_trip(fitted_dense, digits):

@@ -2,6 +2,7 @@
 
 import pickle
 
+import keras
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
@@ -107,7 +108,7 @@ def test_targets_of_another_shape_are_rejected(digits):
 def test_transform_adds_no_noise(fitted_denoiser, digits):
     codes = fitted_denoiser.transform(digits)
     np.testing.assert_array_equal(codes, fitted_denoiser.transform(digits))
-    np.testing.assert_allclose(codes, np.asarray(fitted_denoiser.encoder_(digits.astype("float32"))), atol=1e-5)
+    np.testing.assert_allclose(codes, keras.ops.convert_to_numpy(fitted_denoiser.encoder_(digits.astype("float32"))), atol=1e-5)
 
 
 def test_denoise_shapes_and_dtypes(fitted_denoiser, digits, digit_images):

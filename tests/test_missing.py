@@ -21,16 +21,36 @@ def test_observed_input_gives_values_with_zeros_at_the_gaps_and_the_mask():
     )
 
 
-def test_the_loss_skips_gaps_in_the_targets_and_its_gradient_stays_finite():
-    import tensorflow as tf
+def _loss_and_gradient(loss_of, y_pred):
+    """``loss_of(y_pred)`` and the gradient of its sum in ``y_pred``, on Keras's backend, as NumPy."""
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
 
-    y_true = tf.constant([[1.0, np.nan], [np.nan, np.nan]])
-    y_pred = tf.Variable([[0.0, 5.0], [3.0, 3.0]])
-    with tf.GradientTape() as tape:
-        loss = observed_mean_squared_error(y_true, y_pred)
-        total = tf.reduce_sum(loss)
-    np.testing.assert_allclose(loss.numpy(), [0.5, 0.0])  # (1 - 0)^2 over 2 entries; nothing observed
-    gradient = tape.gradient(total, y_pred).numpy()
+        loss, gradient = loss_of(y_pred), jax.grad(lambda p: keras.ops.sum(loss_of(p)))(keras.ops.convert_to_tensor(y_pred))
+    elif backend == "torch":
+        import torch
+
+        variable = torch.tensor(y_pred, requires_grad=True)
+        loss = loss_of(variable)
+        loss.sum().backward()
+        loss, gradient = loss.detach(), variable.grad
+    else:
+        import tensorflow as tf
+
+        variable = tf.Variable(y_pred)
+        with tf.GradientTape() as tape:
+            loss = loss_of(variable)
+            total = tf.reduce_sum(loss)
+        gradient = tape.gradient(total, variable)
+    return keras.ops.convert_to_numpy(loss), keras.ops.convert_to_numpy(gradient)
+
+
+def test_the_loss_skips_gaps_in_the_targets_and_its_gradient_stays_finite():
+    y_true = keras.ops.convert_to_tensor(np.array([[1.0, np.nan], [np.nan, np.nan]], dtype="float32"))
+    y_pred = np.array([[0.0, 5.0], [3.0, 3.0]], dtype="float32")
+    loss, gradient = _loss_and_gradient(lambda p: observed_mean_squared_error(y_true, p), y_pred)
+    np.testing.assert_allclose(loss, [0.5, 0.0])  # (1 - 0)^2 over 2 entries; nothing observed
     np.testing.assert_array_equal(gradient, [[-1.0, 0.0], [0.0, 0.0]])
 
 

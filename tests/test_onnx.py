@@ -86,15 +86,24 @@ def test_codes_and_reconstructions_match_python(autoencoders, name, dtype):
     np.testing.assert_allclose(reconstructions, expected, rtol=0, atol=ATOL)
 
 
+@keras.saving.register_keras_serializable(package="skae_tests")
 class SubclassedEncoder(keras.Model):
-    """A subclassed Keras model: its graph exists only once it is called."""
+    """A subclassed Keras model: its graph exists only once it is called.
 
-    def __init__(self, units):
-        super().__init__()
-        self.dense = keras.layers.Dense(units, activation="relu")
+    Registered, so that off TensorFlow the exporting TensorFlow process can
+    load it from the pickled estimator.
+    """
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = int(units)
+        self.dense = keras.layers.Dense(self.units, activation="relu")
 
     def call(self, x):
         return self.dense(x)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
 
 
 def subclassed_architecture(input_shape, latent_dim):
@@ -164,3 +173,21 @@ def test_a_detector_of_other_members_is_refused_by_name(digits):
 def test_an_unfitted_estimator_is_refused(digits):
     with pytest.raises(NotFittedError):
         to_onnx(AutoencoderTransformer(), digits[:1])
+
+
+def _refuse(message):
+    raise ValueError(message)
+
+
+def test_off_tensorflow_a_tensorflow_process_exports_the_same_graph(autoencoders, monkeypatch):
+    from skae import _onnx_export
+
+    estimator, X = autoencoders["dense"]
+    X = X[:50].astype(np.float32)
+    on_this_backend = to_onnx(estimator, X[:1])
+    # As on JAX or PyTorch: the graph is built by a child Python on TensorFlow.
+    monkeypatch.setattr(_onnx_export.keras.backend, "backend", lambda: "jax")
+    (codes,) = run(to_onnx(estimator, X[:1]), X)
+    np.testing.assert_array_equal(codes, run(on_this_backend, X)[0])
+    with pytest.raises(ValueError, match="refused in the child"):
+        _onnx_export.on_tensorflow(_refuse, "refused in the child")

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import keras
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -42,7 +44,9 @@ def test_the_first_example_runs_as_written_and_beats_pca_on_the_table():
     ae_score = namespace["scorer"](namespace["ae"], namespace["X_test"])
     pca_score = namespace["scorer"](namespace["pca"], namespace["X_test"])
     assert ae_score > pca_score
-    assert f"({ae_score:.1f}, {pca_score:.1f})" in python_blocks()[0]
+    # The figures are TensorFlow's: each Keras backend draws its own initial weights from a seed.
+    if keras.backend.backend() == "tensorflow":
+        assert f"({ae_score:.1f}, {pca_score:.1f}) on TensorFlow" in python_blocks()[0]
 
 
 def test_the_image_example_states_the_tutorials_models_in_full():

@@ -83,12 +83,16 @@ def test_object_parameters_bring_their_own_types(digits):
     np.testing.assert_array_equal(sio.loads(data, trusted=untrusted).transform(digits), model.transform(digits))
 
 
-def test_skops_cannot_write_a_keras_optimizer_instance(digits):
+def test_skops_cannot_round_trip_a_keras_optimizer_instance(digits):
     # skops 0.16 has no way to store a Keras optimizer object: pass the
     # optimizer by name (with learning_rate), or pickle such an estimator.
+    # Where it breaks depends on the backend: on TensorFlow (TypeError) and
+    # PyTorch (RuntimeError) dumps refuses the optimizer's variables; on JAX
+    # it writes them and loads fails on a lambda inside (AttributeError).
     model = AutoencoderTransformer(optimizer=keras.optimizers.SGD(0.01), **SMALL).fit(digits[:100])
-    with pytest.raises(TypeError):
-        sio.dumps(model)
+    with pytest.raises((TypeError, RuntimeError, AttributeError)):
+        data = sio.dumps(model)
+        sio.loads(data, trusted=sio.get_untrusted_types(data=data))
 
 
 def _rewritten(data, rewrite):

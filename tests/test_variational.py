@@ -107,7 +107,7 @@ def test_gaussian_variances_are_floored_for_constant_features(digits):
 def test_beta_weighs_the_kl_term(digits):
     def mean_kl(beta):
         vae = VariationalAutoencoder(**{**TINY, "epochs": 6}, beta=beta).fit(digits)
-        means, log_variances = (np.asarray(part) for part in vae.encoder_(digits.astype(np.float32)))
+        means, log_variances = (keras.ops.convert_to_numpy(part) for part in vae.encoder_(digits.astype(np.float32)))
         return np.mean(0.5 * np.sum(means**2 + np.exp(log_variances) - 1 - log_variances, axis=1))
 
     assert mean_kl(4.0) < mean_kl(0.25)
@@ -205,5 +205,5 @@ def test_unscaled_data_cannot_overflow_the_log_variances(digits):
     X = digits * 1e4
     vae = VariationalAutoencoder(**{**TINY, "epochs": 2}).fit(X)
     _, log_variances = vae.encoder_(X[:256].astype(np.float32))
-    assert np.all(np.abs(np.asarray(log_variances)) <= 12)  # saturated, not overflowing
+    assert np.all(np.abs(keras.ops.convert_to_numpy(log_variances)) <= 12)  # saturated, not overflowing
     assert np.isfinite(vae.history_["loss"]).all() and np.isfinite(vae.score_samples(X[:20])).all()

@@ -117,13 +117,14 @@ def median_seconds(function, repeats, warm_up=None):
     return statistics.median(timed(function)[1] for _ in range(repeats))
 
 
-def run_child(module, *args):
+def run_child(module, *args, environment=()):
     """Run ``python -m module --child ARGS`` in a fresh process; return the JSON it prints last.
 
     Benchmarks measure memory, or configure TensorFlow's devices, in a
     process of their own; the child prints its result as one JSON line.
+    ``environment`` adds variables to the child's (``KERAS_BACKEND``).
     """
-    return _child_json([sys.executable, "-m", module, "--child", *(str(arg) for arg in args)])
+    return _child_json([sys.executable, "-m", module, "--child", *(str(arg) for arg in args)], environment)
 
 
 def _child_json(command, environment=()):

@@ -27,7 +27,8 @@ extra those rows say "not installed".
 With ``--backend`` (names, or ``all``) the whole benchmark runs on each
 Keras backend asked for, every other one in a process of its own, and the
 rows say which: each ratio is against Keras's ``predict`` on the same
-backend. The ONNX rows run on TensorFlow only.
+backend. The ONNX graphs are the same on every backend (:mod:`skae.onnx`
+exports them through TensorFlow), so their rows differ only by noise.
 
 More ways to run a model are more entries of :func:`methods`.
 
@@ -110,12 +111,8 @@ def methods(skae_method, skae_input, model, model_input, post=None, direct=True,
 def onnx_session(model, X, **options):
     """An onnxruntime session of ``model`` converted by :mod:`skae.onnx` from rows like ``X``.
 
-    ``None`` without the extra, or on a Keras backend other than TensorFlow.
+    ``None`` without the extra.
     """
-    from ._common import active_backend
-
-    if active_backend() != "tensorflow":
-        return None
     try:
         import onnxruntime
 
@@ -128,9 +125,7 @@ def onnx_session(model, X, **options):
 def onnx_way(session, X, post=None):
     """``f(n)`` running ``session`` on the first ``n`` rows of ``X``, or the row's name without a session."""
     if session is None:
-        from ._common import active_backend
-
-        return f"{ONNX} (not installed)" if active_backend() == "tensorflow" else f"{ONNX} (TensorFlow only)"
+        return f"{ONNX} (not installed)"
     input_name = session.get_inputs()[0].name
     then = post or (lambda n_rows, outputs: outputs)
     return lambda n_rows: then(n_rows, session.run(None, {input_name: X[:n_rows]}))

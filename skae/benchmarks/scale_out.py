@@ -14,7 +14,9 @@ Multi-device: in a fresh process with the CPU split into 2 logical devices,
 the dense tutorial model is fitted for 2 epochs (60,000 images, batches of
 256; median of 3 fits) without a strategy and under ``tf.distribute.MirroredStrategy`` over
 both devices. On one CPU the two replicas share the same cores, so this
-measures the strategy's overhead, not the gain of real GPUs.
+measures the strategy's overhead, not the gain of real GPUs. This child
+runs Keras on TensorFlow whatever the benchmark's backend: tf.distribute
+trains there only.
 
 Transform on a cluster: a ``LocalCluster`` of 2 single-threaded worker
 processes, each with a 2 GiB memory limit, computes the codes of 2,000,000
@@ -174,7 +176,8 @@ def run_multi_device(quick=False):
             X_test=X_test.reshape(len(X_test), -1),
         )
         return run_child(
-            f"skae.benchmarks.{NAME}", data_path, epochs, batch_size, REPEATS["quick" if quick else "full"]
+            f"skae.benchmarks.{NAME}", data_path, epochs, batch_size, REPEATS["quick" if quick else "full"],
+            environment={"KERAS_BACKEND": "tensorflow"},  # tf.distribute trains on TensorFlow only
         )
 
 
