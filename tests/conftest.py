@@ -82,6 +82,12 @@ grouped_steps_only = pytest.mark.skipif(
     not GROUPED_STEPS, reason="Keras's PyTorch trainer runs one batch per call (steps_per_execution must be 1)"
 )
 
+#: Training under a ``tf.distribute`` strategy needs Keras's TensorFlow backend.
+tensorflow_only = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="tf.distribute strategies train only on Keras's TensorFlow backend",
+)
+
 
 class BatchCounter(keras.callbacks.Callback):
     """Counts Keras's batch-end calls: one per group of batches run in one call."""

@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 # TensorFlow has a public setter for op determinism but no public getter.
 from tensorflow.python.framework.config import is_op_determinism_enabled
 
-from conftest import SMALL, BatchCounter, grouped_steps_only
+from conftest import SMALL, BatchCounter, grouped_steps_only, tensorflow_only
 from skae import AutoencoderTransformer, DenoisingAutoencoder
 from skae._batching import PREDICT_BATCH_SIZE
 from skae.exceptions import InconsistentVersionWarning
@@ -343,7 +343,7 @@ def assert_same_state(first, second):
     }
 
 
-@pytest.mark.parametrize("strategy", [None, "one device"])
+@pytest.mark.parametrize("strategy", [None, pytest.param("one device", marks=tensorflow_only)])
 @pytest.mark.parametrize("failure", sorted(FAILURES))
 def test_a_partial_fit_failing_in_training_is_rolled_back_entirely(failure, strategy, digits, sigint_raises):
     failing_params, make_input, error, message = FAILURES[failure]

@@ -18,13 +18,10 @@ import pytest
 import tensorflow as tf
 from sklearn.base import clone
 
-from conftest import SMALL
+from conftest import SMALL, tensorflow_only
 from skae import AutoencoderTransformer, DenoisingAutoencoder
 
 BACKEND = keras.backend.backend()
-tensorflow_only = pytest.mark.skipif(
-    BACKEND != "tensorflow", reason="tf.distribute strategies train only on Keras's TensorFlow backend"
-)
 
 MIRRORED_SCRIPT = textwrap.dedent(
     """

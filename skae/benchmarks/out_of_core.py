@@ -160,13 +160,14 @@ def run_rollback_cost(quick=False):
     """Time the state copies behind partial_fit's rollback, and a whole call."""
     import statistics
 
-    from skae import AutoencoderTransformer, _engines
+    from skae import AutoencoderTransformer, _engines, _training
     from skae.datasets import load_fashion_mnist
 
     (X_train, _), _ = load_fashion_mnist()
     chunk = X_train[:QUALITY_CHUNK_ROWS].reshape(QUALITY_CHUNK_ROWS, -1)
     estimator = AutoencoderTransformer(random_state=0, **TUTORIAL).partial_fit(chunk)
-    engine = _engines.new_engine(estimator.model_, steps_per_execution=32)
+    steps = _training.steps_per_execution(32, endless=False)
+    engine = _engines.new_engine(estimator.model_, steps_per_execution=steps)
     repeats = 10 if quick else ROLLBACK_REPEATS
 
     def copy_in_and_back():
