@@ -47,8 +47,12 @@ class AutoencoderImputer(_BaseImputer):
     corruption_rate : float, default=0.25
         Share of the observed entries hidden again in each training batch,
         in (0, 1).
-    batch_size : int, default=64
-        Rows per gradient step.
+    batch_size : int, default=256
+        Rows per gradient step (every row, on smaller tables). Chosen over
+        64 at 30% MCAR, seed 0: shuttle's RMSE fell from 0.030 to 0.020 and
+        musk's from 0.038 to 0.033, eight more tables improved slightly,
+        digits and arrhythmia stayed within 0.3%, and wine rose from 0.155
+        to 0.161.
     learning_rate : float, default=1e-3
         Adam's learning rate.
     max_iter : int, default=200
@@ -149,7 +153,7 @@ class AutoencoderImputer(_BaseImputer):
         hidden_layer_sizes=(256, 256),
         activation="elu",
         corruption_rate=0.25,
-        batch_size=64,
+        batch_size=256,
         learning_rate=1e-3,
         max_iter=200,
         early_stopping=True,

@@ -14,7 +14,7 @@ from skae import AutoencoderImputer
 from skae._imputation_model import GapFillingAutoencoder
 
 #: A few hundred steps of a small network.
-TINY = dict(hidden_layer_sizes=(16,), max_iter=3, random_state=0)
+TINY = dict(hidden_layer_sizes=(16,), max_iter=5, random_state=0)
 
 
 def correlated_table(n_rows=300, seed=0):
