@@ -73,6 +73,9 @@ class Predictor:
         The first part of its key; the structure every bound part must share.
     """
 
+    #: Rows of the smallest batch (a power of two).
+    smallest_batch = _batching.MIN_PREDICT_BATCH_SIZE
+
     def __init__(self, template):
         self.template = template
         self.shapes = [tuple(v.shape) for v in template.variables]
@@ -116,7 +119,7 @@ class Predictor:
             with self._lock:
                 if self._largest is None:
                     self._largest = self._largest_batch(sample_shape)
-        size = _batching.prediction_batch_size(n_rows, self._largest)
+        size = _batching.prediction_batch_size(n_rows, self._largest, self.smallest_batch)
         usable = self._usable.get(size)
         if usable is None:
             with self._lock:
@@ -141,7 +144,7 @@ def _same_outputs(outputs, expected):
 
 
 def _probe(shape):
-    return np.random.default_rng(0).random(shape, dtype=np.float32)
+    return _batching.probe_rows(shape[0], shape[1:])
 
 
 def _variable_values(part):
@@ -267,7 +270,15 @@ class TorchPredictor(Predictor):
     (299 and 1123 us), too slow to be a fast path, so the deprecation warning
     is silenced. Where tracing fails or its outputs differ, the stateless call
     runs as it is, still without gradients.
+
+    Batches are at least 32 rows: PyTorch's CPU kernels run an activation
+    such as ELU, sigmoid or softplus vectorised over chunks of 32 floats and
+    the leftover elements through a scalar version that can differ in the
+    last bit, so a row's outputs would depend on where it falls in a small
+    batch. Any multiple of 32 rows leaves no leftover, on AVX2 or AVX-512.
     """
+
+    smallest_batch = 32
 
     def __init__(self, template):
         import torch

@@ -15,6 +15,7 @@ from skae._batching import (
     prediction_batch_size,
     prediction_chunks,
     rows_per_pass,
+    probe_rows,
     same_rows,
     split_validation,
     training_batches,
@@ -206,7 +207,22 @@ def batch_dependent(batch):
     return [batch.reshape(len(batch), -1) + len(batch)]
 
 
+def batch_dependent_beyond_the_unit_interval(batch):
+    # Like JAX's small batches: the same outputs for values in [0, 1) only.
+    rows = batch.reshape(len(batch), -1)
+    return [np.where(np.abs(rows) > 2, rows + (len(batch) < 128), rows)]
+
+
 @pytest.mark.parametrize("size", [8, PREDICT_BATCH_SIZE, 300, 2048])
 def test_same_rows_tells_row_wise_functions_from_batch_dependent_ones(size):
     assert same_rows(rowwise, (2, 3), size)
     assert same_rows(batch_dependent, (2, 3), size) == (size == PREDICT_BATCH_SIZE)
+    assert same_rows(batch_dependent_beyond_the_unit_interval, (2, 3), size) == (size >= 128)
+
+
+def test_probe_rows_span_pixels_and_standardised_values_in_every_batch():
+    probe = probe_rows(256, (3,))
+    assert probe.dtype == np.float32 and probe.shape == (256, 3)
+    for batch in np.split(probe, 8):
+        assert (batch.min(axis=1) >= 0).any() and (np.abs(batch) > 1).any()
+    np.testing.assert_array_equal(probe, probe_rows(256, (3,)))
