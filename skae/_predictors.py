@@ -22,6 +22,7 @@ give every row the same outputs bit for bit (:func:`~skae._batching.same_rows`),
 since that depends on the kernels a backend picks for a shape.
 """
 
+import abc
 import collections
 import inspect
 import math
@@ -61,7 +62,7 @@ class PartFunction:
         return self._call(batch)
 
 
-class Predictor:
+class Predictor(abc.ABC):
     """One compiled stateless call of a model part, shared by every model of a key.
 
     Subclasses compile for one backend: :meth:`_weights` says what a bound
@@ -110,8 +111,9 @@ class Predictor:
         """What :meth:`_run` takes for ``part``'s weights: the part itself unless a backend can hold them."""
         return part
 
+    @abc.abstractmethod
     def _run(self, weights, batch):
-        raise NotImplementedError
+        """The outputs of ``batch`` (a list of arrays) with the weights :meth:`_weights` gave."""
 
     def batch_size(self, n_rows, sample_shape):
         """Rows of the next batch: :func:`~skae._batching.prediction_batch_size`'s, once checked."""
