@@ -131,17 +131,7 @@ def test_a_rows_outputs_do_not_depend_on_the_rows_passed_with_it_bit_for_bit(arc
     estimator = AutoencoderTransformer(**SENSITIVE[architecture], epochs=1, batch_size=64, random_state=0)
     estimator.fit(X[:300])
     codes = estimator.transform(X)
-    inputs = {"transform": X, "inverse_transform": codes, "score_samples": X}
-    for name, rows in inputs.items():
-        method = getattr(estimator, name)
-        whole = method(rows)
-        for n_rows in ROW_COUNTS:
-            np.testing.assert_array_equal(method(rows[:n_rows]), whole[:n_rows])
-            np.testing.assert_array_equal(method(rows[-n_rows:]), whole[-n_rows:])
-        for row in (1, 700, len(X) - 2):
-            np.testing.assert_array_equal(method(rows[row : row + 1]), whole[row : row + 1])
-
-
+    assert_rows_independent(estimator, X, codes, ROW_COUNTS, (1, 700, len(X) - 2))
 
 
 def test_a_rows_outputs_do_not_depend_on_its_place_in_a_batch_of_a_narrow_table():
@@ -153,10 +143,16 @@ def test_a_rows_outputs_do_not_depend_on_its_place_in_a_batch_of_a_narrow_table(
         latent_dim=2, hidden_layer_sizes=(3,), activation="elu", code_activation="elu",
         output_activation="sigmoid", epochs=1, random_state=0,
     ).fit(X)
-    for name, rows in {"transform": X, "inverse_transform": estimator.transform(X), "score_samples": X}.items():
+    assert_rows_independent(estimator, X, estimator.transform(X), (5, 20, 33), (0, 4, 19, 150))
+
+
+def assert_rows_independent(estimator, X, codes, row_counts, single_rows):
+    """Each method's outputs for the first and last ``row_counts`` rows, and for single rows, equal the whole's."""
+    for name, rows in {"transform": X, "inverse_transform": codes, "score_samples": X}.items():
         method = getattr(estimator, name)
         whole = method(rows)
-        for n_rows in (5, 20, 33):
+        for n_rows in row_counts:
             np.testing.assert_array_equal(method(rows[:n_rows]), whole[:n_rows])
-        for row in (0, 4, 19, 150):
+            np.testing.assert_array_equal(method(rows[-n_rows:]), whole[-n_rows:])
+        for row in single_rows:
             np.testing.assert_array_equal(method(rows[row : row + 1]), whole[row : row + 1])
