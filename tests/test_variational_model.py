@@ -12,11 +12,13 @@ from skae._variational_model import (
 from skae.architectures import conv_autoencoder, dense_autoencoder
 
 RNG = np.random.default_rng(0)
+# Keras's conversion, not np.asarray: PyTorch refuses that on tensors that track gradients.
+to_numpy = keras.ops.convert_to_numpy
 
 
 def test_bounded_log_variance_is_smooth_and_bounded():
     values = np.array([-1e6, -100.0, -1e-3, 0.0, 1e-3, 100.0, 1e6], dtype=np.float32)
-    bounded = np.asarray(BoundedLogVariance()(values))
+    bounded = to_numpy(BoundedLogVariance()(values))
     assert np.all(np.abs(bounded) <= LOG_VARIANCE_LIMIT) and np.all(np.diff(bounded) >= 0)
     np.testing.assert_allclose(bounded[2:5], values[2:5], atol=1e-7)  # the identity near zero
     assert np.isfinite(np.exp(bounded)).all()
@@ -26,19 +28,19 @@ def test_sampler_adds_the_kl_term_and_samples_only_while_training():
     means = RNG.standard_normal((5, 3)).astype(np.float32)
     log_vars = RNG.standard_normal((5, 3)).astype(np.float32)
     sampler = GaussianSampler(beta=2.0, seed=0)
-    np.testing.assert_array_equal(np.asarray(sampler([means, log_vars])), means)
+    np.testing.assert_array_equal(to_numpy(sampler([means, log_vars])), means)
     kl = 0.5 * np.sum(means**2 + np.exp(log_vars) - 1 - log_vars, axis=1).mean()
     assert float(sampler.losses[-1]) == pytest.approx(2.0 * kl, rel=1e-5)
-    drawn = np.asarray(sampler([means, log_vars], training=True))
+    drawn = to_numpy(sampler([means, log_vars], training=True))
     assert not np.allclose(drawn, means) and np.isfinite(drawn).all()
 
 
 def test_gaussian_likelihood_adds_the_negative_log_density():
     samples, means = RNG.random((4, 6)).astype(np.float32), RNG.random((4, 6)).astype(np.float32)
     layer = GaussianLikelihood(var_smoothing=0.01, variance_scale=0.5)
-    np.testing.assert_array_equal(np.asarray(layer([samples, means])), means)
+    np.testing.assert_array_equal(to_numpy(layer([samples, means])), means)
     variances = 0.5 * (0.01 + 1.0)  # log_variance starts at zero
-    np.testing.assert_allclose(np.asarray(layer.variances()), np.full(6, variances), rtol=1e-6)
+    np.testing.assert_allclose(to_numpy(layer.variances()), np.full(6, variances), rtol=1e-6)
     expected = -stats.norm(means, np.sqrt(variances)).logpdf(samples).sum(1).mean()
     assert float(layer.losses[-1]) == pytest.approx(expected, rel=1e-5)
 
@@ -47,14 +49,14 @@ def test_gaussian_variances_cannot_fall_below_the_floor():
     layer = GaussianLikelihood(var_smoothing=1e-3, variance_scale=4.0)
     layer.build([(None, 3), (None, 3)])
     layer.log_variance.assign(np.full(3, -1e4, dtype=np.float32))
-    assert np.all(np.asarray(layer.variances()) >= 4.0 * 1e-3)
+    assert np.all(to_numpy(layer.variances()) >= 4.0 * 1e-3)
 
 
 def test_bernoulli_likelihood_adds_the_negative_log_probability():
     samples = (RNG.random((4, 6)) > 0.5).astype(np.float32)
     logits = RNG.standard_normal((4, 6)).astype(np.float32) * 3
     layer = BernoulliLikelihood()
-    probabilities = np.asarray(layer([samples, logits]))
+    probabilities = to_numpy(layer([samples, logits]))
     np.testing.assert_allclose(probabilities, 1 / (1 + np.exp(-logits)), rtol=1e-6)
     expected = -stats.bernoulli(probabilities).logpmf(samples).sum(1).mean()
     assert float(layer.losses[-1]) == pytest.approx(expected, rel=1e-5)
@@ -68,8 +70,8 @@ def test_composed_model_has_two_headed_encoder_and_the_decoders_means(likelihood
     assert [tuple(output.shape) for output in encoder.outputs] == [(None, 3), (None, 3)]
     assert "codes" not in {layer.name for layer in encoder.layers}  # replaced by the heads
     X = RNG.random((4, 10)).astype(np.float32)
-    means = np.asarray(_first(decoder(encoder(X)[0])))
-    np.testing.assert_allclose(np.asarray(model(X)), means, rtol=1e-6)  # not training: the posterior means
+    means = to_numpy(_first(decoder(encoder(X)[0])))
+    np.testing.assert_allclose(to_numpy(model(X)), means, rtol=1e-6)  # not training: the posterior means
     assert len(model.losses) == 2  # the KL term and the likelihood
 
 
@@ -85,7 +87,7 @@ def test_conv_parts_compose_and_the_same_seed_builds_the_same_model():
     first, second = build(), build()
     assert first.output_shape == (None, 8, 8, 1)
     for a, b in zip(first.weights, second.weights):
-        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+        np.testing.assert_array_equal(to_numpy(a), to_numpy(b))
 
 
 def test_an_encoder_with_two_outputs_is_used_as_it_is():
@@ -118,6 +120,6 @@ def test_composed_model_loads_from_a_keras_file_in_safe_mode(tmp_path):
     model.save(tmp_path / "vae.keras")
     loaded = keras.saving.load_model(tmp_path / "vae.keras", safe_mode=True)
     X = RNG.random((3, 6)).astype(np.float32)
-    np.testing.assert_array_equal(np.asarray(loaded(X)), np.asarray(model(X)))
-    np.testing.assert_array_equal(np.asarray(loaded.get_layer("likelihood").variances()),
-                                  np.asarray(model.get_layer("likelihood").variances()))
+    np.testing.assert_array_equal(to_numpy(loaded(X)), to_numpy(model(X)))
+    np.testing.assert_array_equal(to_numpy(loaded.get_layer("likelihood").variances()),
+                                  to_numpy(model.get_layer("likelihood").variances()))
