@@ -370,19 +370,17 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
         with _engines.checkout(key, build) as engine:
             engine.load(model)
-            if self.distribute is None:
-                batches = data.make_batches()
-            else:
-                batches = _distribute.as_dataset(data.make_batches, model_input_shape)
-            result = _training.run_epochs(
-                engine.model, batches, steps_per_epoch=data.steps_per_epoch,
-                epochs=1 if incremental else self.epochs_, initial_epoch=initial_epoch,
-                validation_data=data.validation_data, callbacks=self.callbacks,
-                early_stopping=not incremental and self.early_stopping_,
-                patience=None if incremental else self.patience_,
-                verbose=self.verbose, on_interrupt=self.on_interrupt,
-                estimator_name=type(self).__name__,
-            )
+            batches = _distribute.training_batches(self.distribute, data.make_batches, model_input_shape)
+            with _distribute.training_scope(self.distribute):
+                result = _training.run_epochs(
+                    engine.model, batches, steps_per_epoch=data.steps_per_epoch,
+                    epochs=1 if incremental else self.epochs_, initial_epoch=initial_epoch,
+                    validation_data=data.validation_data, callbacks=self.callbacks,
+                    early_stopping=not incremental and self.early_stopping_,
+                    patience=None if incremental else self.patience_,
+                    verbose=self.verbose, on_interrupt=self.on_interrupt,
+                    estimator_name=type(self).__name__,
+                )
             engine.store(model)
         return result
 

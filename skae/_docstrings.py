@@ -97,18 +97,21 @@ SHARED_PARAMETERS = """\
         stops training and keeps the weights reached so far, with a
         :class:`~skae.exceptions.FitInterruptedWarning`; ``"raise"`` lets the
         interrupt through and leaves the estimator as it was before ``fit``.
-    distribute : tf.distribute.Strategy or None, default=None
+    distribute : tf.distribute.Strategy, keras.distribution.DataParallel or None, default=None
         Train on several devices: the model is built and trained in the
-        strategy's scope, e.g. ``tf.distribute.MirroredStrategy()`` over the
-        GPUs of one machine or ``tf.distribute.MultiWorkerMirroredStrategy()``
-        across machines (which Keras 3.15 itself cannot yet train with more
-        than one worker: see the Scaling guide). ``batch_size`` is the global
-        batch and must be a multiple of the number of replicas; each pass
-        leaves out the few rows beyond a multiple of it; with more than one
-        replica Keras runs one batch per call. The fitted model is kept
-        outside the strategy, so prediction and pickling work as without one;
-        a pickled estimator loads with ``distribute=None`` (strategies cannot
-        be pickled). ``None`` trains on TensorFlow's default device.
+        strategy's scope. On Keras's TensorFlow backend a ``tf.distribute``
+        strategy, e.g. ``tf.distribute.MirroredStrategy()`` over the GPUs of
+        one machine or ``tf.distribute.MultiWorkerMirroredStrategy()`` across
+        machines (which Keras 3.15 itself cannot yet train with more than one
+        worker: see the Scaling guide); on its JAX backend a
+        ``keras.distribution.DataParallel()`` over the devices JAX sees.
+        PyTorch refuses it. ``batch_size`` is the global batch and must be a
+        multiple of the number of replicas; each pass leaves out the few rows
+        beyond a multiple of it; with more than one ``tf.distribute`` replica
+        Keras runs one batch per call. The fitted model is kept outside the
+        strategy, so prediction and pickling work as without one; a pickled
+        estimator loads with ``distribute=None`` (strategies hold the
+        process's devices). ``None`` trains on the backend's default device.
 """
 
 #: The ``Attributes`` entries every fitted estimator has.

@@ -1,9 +1,10 @@
-"""Training under a tf.distribute.Strategy (the ``distribute`` parameter).
+"""Training on several devices (the ``distribute`` parameter).
 
-Two logical CPU devices can only be configured before TensorFlow starts, so
-the MirroredStrategy test runs its fits in a fresh Python process. On the
-other Keras backends, ``distribute`` is refused (the last test), and the rest
-is skipped.
+On TensorFlow it takes a tf.distribute.Strategy, on JAX a
+keras.distribution.DataParallel; PyTorch refuses it. Two CPU devices can only
+be configured before the backend starts, so the two-device fits run in a fresh
+Python process: a MirroredStrategy over two logical CPUs, and a DataParallel
+over two host devices (``XLA_FLAGS``). Each backend's suite runs its own.
 """
 
 import json
@@ -189,7 +190,131 @@ def test_bad_strategies_are_rejected_before_training(estimator_class, distribute
         estimator_class(distribute=distribute, **SMALL).fit(digits)
 
 
-@pytest.mark.skipif(BACKEND == "tensorflow", reason="TensorFlow trains under a strategy")
-def test_other_backends_refuse_a_strategy_before_training(digits):
-    with pytest.raises(ValueError, match=f"TensorFlow backend, and Keras is using '{BACKEND}'"):
+@pytest.mark.skipif(BACKEND != "torch", reason="TensorFlow and JAX train on several devices")
+def test_pytorch_refuses_to_distribute_before_training(digits):
+    with pytest.raises(ValueError, match="Keras is using 'torch'; leave distribute=None"):
         AutoencoderTransformer(distribute=tf.distribute.OneDeviceStrategy("/cpu:0"), **SMALL).fit(digits)
+
+
+@pytest.mark.skipif(BACKEND != "jax", reason="JAX's own test")
+def test_jax_refuses_a_tensorflow_strategy_before_training(digits):
+    with pytest.raises(TypeError, match="must be a keras.distribution.DataParallel"):
+        AutoencoderTransformer(distribute=tf.distribute.OneDeviceStrategy("/cpu:0"), **SMALL).fit(digits)
+
+
+@tensorflow_only
+def test_tensorflow_refuses_a_keras_data_parallel_before_training(digits):
+    with pytest.raises(ValueError, match="got a keras.distribution.DataParallel.*set KERAS_BACKEND=jax"):
+        AutoencoderTransformer(distribute=keras.distribution.DataParallel(), **SMALL).fit(digits)
+
+
+# --------------------------------------------------------------------------- #
+# JAX: a DataParallel over two host devices, in a fresh process
+# --------------------------------------------------------------------------- #
+DATA_PARALLEL_SCRIPT = textwrap.dedent(
+    """
+    import json, pickle
+    import keras
+    import numpy as np
+    from sklearn.base import clone
+    from sklearn.datasets import load_digits
+    from skae import AutoencoderTransformer, DenoisingAutoencoder
+
+    def to_numpy(weights):
+        return [keras.ops.convert_to_numpy(w) for w in weights]
+
+    X = load_digits().data[:1792] / 16.0  # 28 batches of 64, 32 rows per device
+    X_before = X.copy()
+    strategy = keras.distribution.DataParallel()
+    results = {"replicas": len(strategy.device_mesh.devices)}
+
+    class DistributionRecorder(keras.callbacks.Callback):
+        # Keras's JAX trainer shards each batch by the distribution it finds here.
+        def on_train_batch_begin(self, batch, logs=None):
+            self.distribution = keras.distribution.distribution()
+
+    for estimator_class in (AutoencoderTransformer, DenoisingAutoencoder):
+        params = dict(latent_dim=4, batch_size=64, epochs=2, random_state=0)
+        recorder = DistributionRecorder()
+        parallel = estimator_class(distribute=strategy, callbacks=[recorder], **params).fit(X)
+        parallel.set_params(callbacks=None)
+        single = estimator_class(**params).fit(X)
+        codes = parallel.transform(X)
+        loaded = pickle.loads(pickle.dumps(parallel))
+        parallel.partial_fit(X[:640])
+        weights_before = to_numpy(parallel.model_.weights)
+        try:
+            parallel.partial_fit(X * 1e20)
+        except ValueError as error:
+            diverged = "Training diverged" in str(error)
+        results[estimator_class.__name__] = {
+            "divergence_rolled_back": bool(diverged and all(
+                np.array_equal(a, b) for a, b in zip(weights_before, to_numpy(parallel.model_.weights))
+            ) and parallel.n_iter_ == 3),
+            "max_weight_difference": max(
+                float(np.max(np.abs(a - b)))
+                for a, b in zip(to_numpy(loaded.model_.weights), to_numpy(single.model_.weights))
+            ),
+            "losses": [parallel.history_["loss"], single.history_["loss"]],
+            "codes_shape": list(codes.shape),
+            "codes_match_the_loaded_copy": bool(np.array_equal(codes, loaded.transform(X))),
+            "loaded_distribute": repr(loaded.distribute),
+            "clone_distribute": type(clone(parallel).distribute).__name__,
+            "trained_under_the_distribution": recorder.distribution is strategy,
+        }
+    try:
+        AutoencoderTransformer(latent_dim=2, batch_size=31, distribute=strategy).fit(X)
+    except ValueError as error:
+        results["uneven_batch_error"] = str(error)
+    results["X_unchanged"] = bool(np.array_equal(X, X_before))
+    print(json.dumps(results))
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def data_parallel_results():
+    """Fits under a DataParallel over two host devices on JAX, in a fresh process."""
+    environment = {
+        **os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KERAS_BACKEND": "jax",
+        "XLA_FLAGS": "--xla_force_host_platform_device_count=2",
+    }
+    completed = subprocess.run(
+        [sys.executable, "-c", DATA_PARALLEL_SCRIPT],
+        capture_output=True, text=True, env=environment, timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+jax_only = pytest.mark.skipif(BACKEND != "jax", reason="keras.distribution trains skae only on JAX")
+
+
+@jax_only
+@pytest.mark.parametrize("name", ["AutoencoderTransformer", "DenoisingAutoencoder"])
+def test_data_parallel_training_matches_single_device_training(data_parallel_results, name):
+    result = data_parallel_results[name]
+    assert data_parallel_results["replicas"] == 2
+    # Each device takes half of every batch and the gradients are averaged:
+    # the same updates, up to float32 rounding.
+    assert result["max_weight_difference"] < 1e-6
+    parallel_losses, single_losses = result["losses"]
+    assert parallel_losses[:2] == pytest.approx(single_losses, rel=1e-5)
+    assert result["trained_under_the_distribution"]
+
+
+@jax_only
+@pytest.mark.parametrize("name", ["AutoencoderTransformer", "DenoisingAutoencoder"])
+def test_a_data_parallel_fit_predicts_pickles_rolls_back_and_clones(data_parallel_results, name):
+    result = data_parallel_results[name]
+    assert result["codes_shape"] == [1792, 4]
+    assert result["codes_match_the_loaded_copy"]
+    assert result["loaded_distribute"] == "None"
+    assert result["divergence_rolled_back"]
+    assert result["clone_distribute"] == "DataParallel"
+
+
+@jax_only
+def test_data_parallel_training_checks_batches_and_leaves_data_alone(data_parallel_results):
+    assert "batch_size=31 does not split evenly over the 2 replicas" in data_parallel_results["uneven_batch_error"]
+    assert data_parallel_results["X_unchanged"]
