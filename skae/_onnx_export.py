@@ -13,14 +13,18 @@ tf2onnx converts TensorFlow graphs only, so on Keras's JAX and PyTorch
 backends :func:`on_tensorflow` builds the graph in a child Python running
 Keras on TensorFlow (a dependency of skae, so always installed), from the
 estimator pickled as for any other process: same ``.keras`` weights, same
-layers, same tf2onnx graph as under TensorFlow.
+layers, same tf2onnx graph as under TensorFlow. The child is started on the
+first export and serves the later ones until this process ends, so only the
+first pays for starting TensorFlow.
 """
 
+import atexit
 import os
 import pickle
 import subprocess
 import sys
 import tempfile
+import threading
 import traceback
 import warnings
 
@@ -143,8 +147,8 @@ def on_tensorflow(build, *args):
 
     Under TensorFlow this is ``build(*args)``. Under another backend, ``build``
     and ``args`` are pickled to a child ``python -m skae._onnx_export`` with
-    ``KERAS_BACKEND=tensorflow``, which loads the models from their ``.keras``
-    bytes: custom layers and models must be registered with
+    ``KERAS_BACKEND=tensorflow`` (:class:`_TensorFlowWorker`, kept for the next
+    export), which loads the models from their ``.keras`` bytes: custom layers and models must be registered with
     ``keras.saving.register_keras_serializable``, as for pickling.
     """
     import onnx
@@ -152,38 +156,112 @@ def on_tensorflow(build, *args):
     if keras.backend.backend() == "tensorflow":
         return build(*args)
     header = {"sys_path": sys.path, "modules": _custom_object_modules()}
-    request = pickle.dumps(header) + pickle.dumps((build, args))
-    environment = {**os.environ, "KERAS_BACKEND": "tensorflow"}
-    environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    child = subprocess.run(
-        [sys.executable, "-m", __name__], input=request, capture_output=True, env=environment, check=False
-    )
-    try:
-        status, result, details = pickle.loads(child.stdout)
-    except Exception:
-        raise RuntimeError(
-            f"The TensorFlow process that exports to ONNX failed (exit {child.returncode}):\n"
-            + child.stderr.decode(errors="replace")[-2000:]
-        ) from None
+    status, result, details = _tensorflow_worker().request(header, (build, args))
     if status == "error":
         raise result from RuntimeError(f"in the TensorFlow process that exports to ONNX:\n{details}")
     return onnx.load_from_string(result)
 
 
-def _serve_one_request(stdin, stdout):
-    """The child's side of :func:`on_tensorflow`: one pickled request in, the ONNX bytes out."""
-    header = pickle.load(stdin)
-    sys.path[:] = header["sys_path"]
-    try:
-        for name in header["modules"]:
-            __import__(name)
-        build, args = pickle.load(stdin)
-        reply = ("ok", build(*args).SerializeToString(), "")
-    except Exception as error:
-        reply = ("error", error, traceback.format_exc())
-    stdout.write(pickle.dumps(reply))
-    stdout.flush()
+class _TensorFlowWorker:
+    """A child ``python -m skae._onnx_export`` on Keras's TensorFlow backend, serving requests in turn.
+
+    Requests and replies are pickles on its standard input and output; its
+    standard error goes to a temporary file, read when it fails. It ends when
+    its input closes: at this process's exit, or when this process dies.
+    """
+
+    def __init__(self):
+        environment = {**os.environ, "KERAS_BACKEND": "tensorflow"}
+        environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        self.owner = os.getpid()
+        self.lock = threading.Lock()
+        self.errors = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=self.errors, env=environment,
+        )
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def request(self, header, payload):
+        """``(status, result, details)`` of one request: ``"ok"`` and the ONNX bytes, or ``"error"``."""
+        # Two frames: the child imports the header's modules before it unpickles the payload.
+        request = _frame(pickle.dumps(header)) + _frame(pickle.dumps(payload))
+        with self.lock:
+            try:
+                self.process.stdin.write(request)
+                self.process.stdin.flush()
+                return pickle.loads(_read_frame(self.process.stdout))
+            except Exception:
+                self.close()
+                self.errors.seek(0)
+                raise RuntimeError(
+                    f"The TensorFlow process that exports to ONNX failed (exit {self.process.returncode}):\n"
+                    + self.errors.read().decode(errors="replace")[-2000:]
+                ) from None
+
+    def close(self):
+        if self.process.stdin and not self.process.stdin.closed:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def _frame(data):
+    """``data`` after its length: a request's parts are read whole, even when one cannot be unpickled."""
+    return len(data).to_bytes(8, "little") + data
+
+
+def _read_frame(stream):
+    """The bytes of the next :func:`_frame` in ``stream``; ``EOFError`` when it ends first."""
+    length = stream.read(8)
+    data = stream.read(int.from_bytes(length, "little")) if len(length) == 8 else b""
+    if len(length) < 8 or len(data) < int.from_bytes(length, "little"):
+        raise EOFError("the stream ended within a frame")
+    return data
+
+
+_worker = None
+_worker_lock = threading.Lock()
+
+
+def _tensorflow_worker():
+    """This process's running :class:`_TensorFlowWorker`, started anew if none is (or it was a parent's)."""
+    global _worker
+    with _worker_lock:
+        if _worker is None or _worker.owner != os.getpid() or not _worker.alive():
+            _worker = _TensorFlowWorker()
+            atexit.register(_worker.close)
+        return _worker
+
+
+def _serve(stdin, stdout):
+    """The child's side of :func:`on_tensorflow`: each request in, its ONNX bytes (or error) out."""
+    while True:
+        try:
+            header, payload = pickle.loads(_read_frame(stdin)), _read_frame(stdin)
+        except EOFError:
+            return
+        sys.path[:] = header["sys_path"]
+        try:
+            for name in header["modules"]:
+                __import__(name)
+            build, args = pickle.loads(payload)
+            reply = ("ok", build(*args).SerializeToString(), "")
+        except Exception as error:
+            reply = ("error", error, traceback.format_exc())
+        finally:
+            keras.backend.clear_session()
+        stdout.write(_frame(pickle.dumps(reply)))
+        stdout.flush()
 
 
 if __name__ == "__main__":
-    _serve_one_request(sys.stdin.buffer, sys.stdout.buffer)
+    # Replies go to the original standard output; anything printed there (by
+    # TensorFlow or tf2onnx) goes to standard error instead.
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    _serve(sys.stdin.buffer, replies)

@@ -34,8 +34,10 @@ under TensorFlow) and compute in float32, as in Python; float64 input is cast
 to float32 on the way in and the outputs back to float64. On Keras's JAX and
 PyTorch backends each skae step is exported by a child Python running Keras
 on TensorFlow (installed with skae), from the estimator pickled: the same
-graph, a few seconds more per step, and custom Keras layers must be
-registered with ``keras.saving.register_keras_serializable``, as for pickling.
+graph, and custom Keras layers must be registered with
+``keras.saving.register_keras_serializable``, as for pickling. The child
+starts on the first export, which waits a few seconds for TensorFlow to
+load, and serves the later ones until the process ends.
 """
 
 from skl2onnx import to_onnx as _skl2onnx_to_onnx
