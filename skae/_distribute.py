@@ -2,8 +2,8 @@
 
 The estimators' ``distribute`` parameter takes, on Keras's TensorFlow backend,
 a strategy (``MirroredStrategy`` for several GPUs, ``MultiWorkerMirroredStrategy``
-across machines), and on JAX a ``keras.distribution.DataParallel`` (the
-devices of one or more hosts). Keras 3 trains under either when the model and
+across machines), and on JAX a ``keras.distribution.DataParallel`` (over the
+devices JAX sees). Keras 3 trains under either when the model and
 its optimizer are created in its scope; on JAX the fit itself must run in the
 scope too, since Keras's JAX trainer reads the distribution there to shard each
 batch. The rest of this module works around what was measured to go wrong with

@@ -9,6 +9,7 @@ import pytest
 from conftest import layer_summary
 
 from skae.architectures import (
+    _sample_input_shape,
     compose_autoencoder,
     conv_autoencoder,
     dense_autoencoder,
@@ -81,6 +82,16 @@ def test_compose_shares_weights_and_split_recovers_the_parts():
     model = compose_autoencoder(encoder, decoder, (6,))
     assert split_autoencoder(model) == (encoder, decoder)
     assert {id(v) for v in model.weights} == {id(v) for v in encoder.weights + decoder.weights}
+
+
+def test_a_models_sample_shape_is_read_once_and_kept_per_model(monkeypatch):
+    images = compose_autoencoder(*dense_autoencoder((4, 3), 2), (4, 3))
+    rows = compose_autoencoder(*dense_autoencoder((6,), 2), (6,))
+    assert (_sample_input_shape(images), _sample_input_shape(rows)) == ((4, 3), (6,))
+    reads = []
+    monkeypatch.setattr(type(rows), "input_shape", property(lambda model: reads.append(model) or (None, 0)))
+    assert (_sample_input_shape(images), _sample_input_shape(rows)) == ((4, 3), (6,))
+    assert reads == []
 
 
 def test_compose_rejects_codes_that_are_not_2d():

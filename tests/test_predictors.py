@@ -97,12 +97,25 @@ def test_only_batch_sizes_checked_to_give_the_same_rows_are_used(monkeypatch):
         return False
 
     monkeypatch.setattr(_batching, "same_rows", differs)
+    below_reference = [predictor.smallest_batch << i for i in range(8) if predictor.smallest_batch << i < 256]
     assert predictor.batch_size(1, (8,)) == _batching.PREDICT_BATCH_SIZE
-    assert predictor.batch_size(2, (8,)) == _batching.PREDICT_BATCH_SIZE  # the same size, checked once
+    assert checked == below_reference  # each refused size gives way to the next power of two
+    assert predictor.batch_size(2, (8,)) == _batching.PREDICT_BATCH_SIZE  # the same sizes, checked once
     assert predictor.batch_size(10**6, (8,)) == _batching.PREDICT_BATCH_SIZE
     assert predictor.batch_size(256, (8,)) == _batching.PREDICT_BATCH_SIZE  # the reference, never checked
     assert predictor.batch_size(300, (8,)) == size_for_300  # checked before
-    assert checked == [predictor.smallest_batch, _batching.MAX_PREDICT_BATCH_SIZE]
+    assert checked == [*below_reference, _batching.MAX_PREDICT_BATCH_SIZE]
+
+
+def test_a_refused_small_batch_gives_way_to_the_smallest_larger_one_that_holds(monkeypatch):
+    predictor = _predictors._PREDICTORS[BACKEND](compiled(seed=5))
+    monkeypatch.setattr(_batching, "same_rows", lambda predict_batch, sample_shape, size: size >= 32)
+    assert predictor.batch_size(1, (8,)) == 32
+    assert predictor.batch_size(20, (8,)) == 32
+    assert predictor.batch_size(40, (8,)) == 64
+    assert {size for size, usable in predictor._usable.items() if not usable} == {
+        size for size in (1, 2, 4, 8, 16) if size >= predictor.smallest_batch
+    }
 
 
 def test_the_largest_batch_follows_the_widest_input_or_output():

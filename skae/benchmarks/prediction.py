@@ -10,8 +10,8 @@ as skae returns). ``transform`` runs the encoder,
 ``inverse_transform`` the decoder and ``score_samples`` the whole model,
 whose Keras calls are followed by the same error in NumPy
 (``-mean((x - reconstruction) ** 2)`` per row, in float64, as skae computes
-it). Each figure is the median of repeated calls after one untimed call on
-the same rows, the ways taking turns; ``ratio`` is the method's time over
+it). Each figure is the median of repeated calls (100 on one row) after one
+untimed call on the same rows, the ways taking turns; ``ratio`` is the method's time over
 ``predict``'s (below 1 is faster). A direct call holds every activation at
 once, so it is skipped where that would take gigabytes (the conv model on
 100,000 rows), and so is onnxruntime, which does the same.
@@ -53,6 +53,8 @@ PIPELINE_ROW_COUNTS = (1, 100_000)
 
 
 def _repeats(n_rows, quick):
+    if n_rows == 1:  # a millisecond each: at 20 the medians of a run moved by a third between runs
+        return 100
     if n_rows <= 100:
         return 20 if quick else 50
     return 3 if quick else 5
