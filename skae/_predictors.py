@@ -124,7 +124,7 @@ class Predictor(abc.ABC):
         size = _batching.prediction_batch_size(n_rows, self._largest, self.smallest_batch)
         # A refused small size gives way to the next power of two, not straight
         # to the reference: on JAX the dense decoder's batches give the
-        # reference's bits from 64 rows, on PyTorch every part's from 4.
+        # reference's bits from 64 rows, on PyTorch the parts' from 2 or 4.
         while not self._checked_usable(size, sample_shape):
             if size >= _batching.PREDICT_BATCH_SIZE:
                 return _batching.PREDICT_BATCH_SIZE
@@ -293,9 +293,10 @@ class TorchPredictor(Predictor):
     such as ELU, sigmoid or softplus vectorised over chunks of 32 floats and
     the leftover elements through a scalar version that can differ in the
     last bit, so a row's outputs depend on where it falls in a batch whose
-    activations leave a leftover. The tutorial models' activations (784,
-    3136 and 392 floats a row) leave none from 4 rows (measured: 1 and 2
-    refused, 4 to 2048 bit-equal for every part of both).
+    activations leave a leftover. The dense and conv models' activations
+    (784, 3136 and 392 floats a row) leave none from 4 rows (measured at
+    their defaults: 4 to 2048 rows bit-equal for every part of both, 1 and
+    2 refused but for the conv decoder, which takes 2).
     """
 
     smallest_batch = 1

@@ -97,7 +97,10 @@ def test_only_batch_sizes_checked_to_give_the_same_rows_are_used(monkeypatch):
         return False
 
     monkeypatch.setattr(_batching, "same_rows", differs)
-    below_reference = [predictor.smallest_batch << i for i in range(8) if predictor.smallest_batch << i < 256]
+    below_reference = [
+        size for size in (2**i for i in range(12))
+        if predictor.smallest_batch <= size < _batching.PREDICT_BATCH_SIZE
+    ]
     assert predictor.batch_size(1, (8,)) == _batching.PREDICT_BATCH_SIZE
     assert checked == below_reference  # each refused size gives way to the next power of two
     assert predictor.batch_size(2, (8,)) == _batching.PREDICT_BATCH_SIZE  # the same sizes, checked once

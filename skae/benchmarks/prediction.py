@@ -10,11 +10,11 @@ as skae returns). ``transform`` runs the encoder,
 ``inverse_transform`` the decoder and ``score_samples`` the whole model,
 whose Keras calls are followed by the same error in NumPy
 (``-mean((x - reconstruction) ** 2)`` per row, in float64, as skae computes
-it). Each figure is the median of repeated calls (100 on one row) after one
-untimed call on the same rows, the ways taking turns; ``ratio`` is the method's time over
-``predict``'s (below 1 is faster). A direct call holds every activation at
-once, so it is skipped where that would take gigabytes (the conv model on
-100,000 rows), and so is onnxruntime, which does the same.
+it). Each figure is the median of repeated calls (100 on one row) after
+one untimed call on the same rows, the ways taking turns; ``ratio`` is the
+method's time over ``predict``'s (below 1 is faster). A direct call holds
+every activation at once, so it is skipped where that would take gigabytes
+(the conv model on 100,000 rows), and so is onnxruntime, which does the same.
 
 With the ``onnx`` extra, the encoder and the whole model also run as ONNX
 graphs converted by :mod:`skae.onnx` in onnxruntime (``transform`` as it is;
