@@ -36,7 +36,7 @@ from . import _batching, _defaults, _distribute, _engines, _missing, _predictors
 from . import _validation as checks
 from ._version import __version__
 from .architectures import ARCHITECTURES, builder_settings, compose_autoencoder, split_autoencoder
-from .architectures import _sample_input_shape as sample_input_shape
+from .architectures import _sample_input_shape
 
 
 def _first(value):
@@ -260,7 +260,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     @property
     def _model_input_shape(self):
         """Shape of one sample as the fitted Keras model takes it."""
-        return sample_input_shape(self.model_)
+        return _sample_input_shape(self.model_)
 
     @property
     def _n_features_out(self):
