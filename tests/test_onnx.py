@@ -181,17 +181,17 @@ def _refuse(message):
 
 
 def test_off_tensorflow_a_tensorflow_process_exports_the_same_graph(autoencoders, monkeypatch):
-    from skae import _onnx_export
+    from skae.onnx import _export
 
     estimator, X = autoencoders["dense"]
     X = X[:50].astype(np.float32)
     on_this_backend = to_onnx(estimator, X[:1])
     # As on JAX or PyTorch: the graph is built by a child Python on TensorFlow.
-    monkeypatch.setattr(_onnx_export.keras.backend, "backend", lambda: "jax")
+    monkeypatch.setattr(_export.keras.backend, "backend", lambda: "jax")
     (codes,) = run(to_onnx(estimator, X[:1]), X)
     np.testing.assert_array_equal(codes, run(on_this_backend, X)[0])
     with pytest.raises(ValueError, match="refused in the child"):
-        _onnx_export.on_tensorflow(_refuse, "refused in the child")
+        _export.on_tensorflow(_refuse, "refused in the child")
 
 
 class _LoadsBy:
@@ -209,21 +209,21 @@ def _fail_to_load(message):
 
 
 def test_off_tensorflow_one_child_serves_every_export_and_a_dead_one_is_replaced(monkeypatch):
-    from skae import _onnx_export
+    from skae.onnx import _export
 
-    monkeypatch.setattr(_onnx_export.keras.backend, "backend", lambda: "jax")
+    monkeypatch.setattr(_export.keras.backend, "backend", lambda: "jax")
     with pytest.raises(ValueError, match="first"):
-        _onnx_export.on_tensorflow(_refuse, "first")
-    worker = _onnx_export._tensorflow_worker()
+        _export.on_tensorflow(_refuse, "first")
+    worker = _export._tensorflow_worker()
     # A payload the child cannot load is an error in the child; the next request is read whole.
     with pytest.raises(LookupError, match="cannot load this"):
-        _onnx_export.on_tensorflow(_refuse, _LoadsBy(_fail_to_load, "cannot load this"))
+        _export.on_tensorflow(_refuse, _LoadsBy(_fail_to_load, "cannot load this"))
     with pytest.raises(ValueError, match="second"):
-        _onnx_export.on_tensorflow(_refuse, "second")
-    assert _onnx_export._tensorflow_worker() is worker and worker.alive()
+        _export.on_tensorflow(_refuse, "second")
+    assert _export._tensorflow_worker() is worker and worker.alive()
     # A child that dies during a request is reported with its exit status, then replaced.
     with pytest.raises(RuntimeError, match=r"failed \(exit 3\)"):
-        _onnx_export.on_tensorflow(_refuse, _LoadsBy(os._exit, 3))
+        _export.on_tensorflow(_refuse, _LoadsBy(os._exit, 3))
     with pytest.raises(ValueError, match="third"):
-        _onnx_export.on_tensorflow(_refuse, "third")
-    assert _onnx_export._tensorflow_worker() is not worker
+        _export.on_tensorflow(_refuse, "third")
+    assert _export._tensorflow_worker() is not worker

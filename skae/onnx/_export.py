@@ -146,7 +146,7 @@ def on_tensorflow(build, *args):
     """``build(*args)``, the ONNX model of a fitted estimator, built under Keras's TensorFlow backend.
 
     Under TensorFlow this is ``build(*args)``. Under another backend, ``build``
-    and ``args`` are pickled to a child ``python -m skae._onnx_export`` with
+    and ``args`` are pickled to a child Python serving :func:`serve_parent` with
     ``KERAS_BACKEND=tensorflow`` (:class:`_TensorFlowWorker`, kept for the next
     export), which loads the models from their ``.keras`` bytes: custom layers and models must be registered with
     ``keras.saving.register_keras_serializable``, as for pickling.
@@ -163,7 +163,7 @@ def on_tensorflow(build, *args):
 
 
 class _TensorFlowWorker:
-    """A child ``python -m skae._onnx_export`` on Keras's TensorFlow backend, serving requests in turn.
+    """A child Python running :func:`serve_parent` on Keras's TensorFlow backend, serving requests in turn.
 
     Requests and replies are pickles on its standard input and output; its
     standard error goes to a temporary file, read when it fails. It ends when
@@ -177,7 +177,7 @@ class _TensorFlowWorker:
         self.lock = threading.Lock()
         self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [sys.executable, "-c", _CHILD_COMMAND], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=self.errors, env=environment,
         )
 
@@ -259,9 +259,15 @@ def _serve(stdin, stdout):
         stdout.flush()
 
 
-if __name__ == "__main__":
+def serve_parent():
+    """The child's main: serve the parent's requests on standard input until it closes."""
     # Replies go to the original standard output; anything printed there (by
     # TensorFlow or tf2onnx) goes to standard error instead.
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     _serve(sys.stdin.buffer, replies)
+
+
+# Not ``python -m``: that would run this module a second time, beside the copy
+# that importing the package skae.onnx already made.
+_CHILD_COMMAND = f"from {__name__} import serve_parent; serve_parent()"

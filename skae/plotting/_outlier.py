@@ -1,8 +1,7 @@
 """OutlierDisplay: why an outlier detector flagged the rows it flagged.
 
-Kept apart from :mod:`skae.plotting` only to keep modules small; that module
-re-exports it, and it is documented, doctested and pickled as
-``skae.plotting.OutlierDisplay``.
+:mod:`skae.plotting` imports it, and it is documented, doctested and pickled
+as ``skae.plotting.OutlierDisplay``.
 """
 
 import math

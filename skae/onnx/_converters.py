@@ -1,44 +1,4 @@
-"""Fitted skae estimators and pipelines as ONNX graphs, through skl2onnx.
-
-Importing this module registers a converter and a shape calculator with
-`skl2onnx <https://onnx.ai/sklearn-onnx/>`_ for every estimator in
-``skae.__all__`` but the imputer, so ``skl2onnx.to_onnx`` converts a
-:class:`~sklearn.pipeline.Pipeline` that mixes scikit-learn and skae steps
-into one graph, which `onnxruntime <https://onnxruntime.ai/>`_ (or any ONNX
-runtime) answers without Python, TensorFlow or skae. It needs the ``onnx``
-extra: ``pip install "skae[onnx]"``.
-
-What each estimator computes in the graph:
-
-* :class:`~skae.AutoencoderTransformer`, :class:`~skae.DenoisingAutoencoder`
-  and :class:`~skae.VariationalAutoencoder` convert as ``transform``: the
-  codes (for the variational autoencoder, the posterior means). With the
-  converter option ``reconstruction=True`` they output
-  ``inverse_transform(transform(X))`` instead, flattened to
-  ``(n_samples, n_features)``: what :meth:`~skae.DenoisingAutoencoder.denoise`
-  returns, which is how a denoiser ships.
-* :class:`~skae.AutoencoderOutlierDetector` converts as scikit-learn's outlier
-  detectors do: two outputs, ``label`` (``predict``: +1 or -1) and
-  ``scores`` (``decision_function``). Its members must be skae autoencoders
-  (the default); put a scaler in front of the detector in a Pipeline rather
-  than inside its ``estimator``.
-
-Models fitted on rows with gaps take them in the graph too (NaN in, codes
-or scores out), as they do in Python. :class:`~skae.AutoencoderImputer` has
-no converter: filling the gaps takes a ``where`` of two arrays, which
-tf2onnx may write as arithmetic (``mask * a + (1 - mask) * b``), and NaN pass
-through that (measured: every imputed entry NaN).
-
-The Keras models inside are converted by Keras's own ONNX export (tf2onnx
-under TensorFlow) and compute in float32, as in Python; float64 input is cast
-to float32 on the way in and the outputs back to float64. On Keras's JAX and
-PyTorch backends each skae step is exported by a child Python running Keras
-on TensorFlow (installed with skae), from the estimator pickled: the same
-graph, and custom Keras layers must be registered with
-``keras.saving.register_keras_serializable``, as for pickling. The child
-starts on the first export, which waits a few seconds for TensorFlow to
-load, and serves the later ones until the process ends.
-"""
+"""The skl2onnx converters and shape calculators of skae's estimators, registered on import."""
 
 from skl2onnx import to_onnx as _skl2onnx_to_onnx
 from skl2onnx import update_registered_converter
@@ -47,14 +7,12 @@ from skl2onnx.common.utils import check_input_and_output_numbers, check_input_an
 from skl2onnx.helpers import add_onnx_graph
 from sklearn.utils.validation import check_is_fitted
 
-from . import _onnx_export
-from ._base import BaseAutoencoder
-from .autoencoder import AutoencoderTransformer
-from .denoising import DenoisingAutoencoder
-from .outliers import AutoencoderOutlierDetector
-from .variational import VariationalAutoencoder
-
-__all__ = ["AUTOENCODERS", "register_converters", "to_onnx"]
+from .._base import BaseAutoencoder
+from ..autoencoder import AutoencoderTransformer
+from ..denoising import DenoisingAutoencoder
+from ..outliers import AutoencoderOutlierDetector
+from ..variational import VariationalAutoencoder
+from . import _export
 
 #: The estimators that convert as ``transform``, with the ``reconstruction`` option.
 AUTOENCODERS = (AutoencoderTransformer, DenoisingAutoencoder, VariationalAutoencoder)
@@ -90,16 +48,16 @@ def _autoencoder_graph(model, signature, reconstruction, opset):
     import keras
 
     inputs = keras.Input(shape=signature[0], dtype=signature[1])
-    output = _onnx_export.autoencoder_output(
+    output = _export.autoencoder_output(
         inputs, model.encoder_, model.decoder_, model._model_input_shape, reconstruction=reconstruction
     )
-    return _onnx_export.export(inputs, output, opset)
+    return _export.export(inputs, output, opset)
 
 
 def _convert_autoencoder(scope, operator, container):
     """Converter: the estimator's Keras encoder (and decoder) as one ONNX graph."""
     model = operator.raw_operator
-    graph = _onnx_export.on_tensorflow(
+    graph = _export.on_tensorflow(
         _autoencoder_graph, model, _input_signature(operator),
         _wants_reconstruction(container, model), container.target_opset,
     )
@@ -142,10 +100,10 @@ def _detector_graph(detector, signature, opset):
 
     members = [_member_arrays(detector, index, member) for index, member in enumerate(detector.estimators_)]
     inputs = keras.Input(shape=signature[0], dtype=signature[1])
-    outputs = _onnx_export.detector_outputs(
+    outputs = _export.detector_outputs(
         inputs, members, n_features=detector.n_features_in_, offset=detector.offset_
     )
-    return _onnx_export.export(inputs, list(outputs), opset)
+    return _export.export(inputs, list(outputs), opset)
 
 
 def _convert_detector(scope, operator, container):
@@ -153,7 +111,7 @@ def _convert_detector(scope, operator, container):
     detector = operator.raw_operator
     for index, member in enumerate(detector.estimators_):
         _member_arrays(detector, index, member)  # refuses other members before any export starts
-    graph = _onnx_export.on_tensorflow(_detector_graph, detector, _input_signature(operator), container.target_opset)
+    graph = _export.on_tensorflow(_detector_graph, detector, _input_signature(operator), container.target_opset)
     add_onnx_graph(scope, operator, container, graph)
 
 

@@ -1,8 +1,8 @@
 """Pictures of generative autoencoders: SampleGridDisplay and LatentManifoldDisplay.
 
-Kept apart from :mod:`skae.plotting` only to keep modules small; that module
-re-exports both, and they are documented, doctested and pickled as
-``skae.plotting.SampleGridDisplay`` and ``skae.plotting.LatentManifoldDisplay``.
+:mod:`skae.plotting` imports both, and they are documented, doctested and
+pickled as ``skae.plotting.SampleGridDisplay`` and
+``skae.plotting.LatentManifoldDisplay``.
 """
 
 import math

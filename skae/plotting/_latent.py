@@ -1,4 +1,4 @@
-"""LatentSpaceDisplay: the codes of samples in 2-D, coloured by class (re-exported by skae.plotting)."""
+"""LatentSpaceDisplay: the codes of samples in 2-D, coloured by class (imported by skae.plotting)."""
 
 import numpy as np
 

@@ -1,8 +1,7 @@
 """What skae's Displays share: the shape to show a sample as, images tiled into one, legends.
 
-The Displays live in :mod:`skae.plotting` and the modules it re-exports
-(``_outlier_plotting``, ``_generative_plotting``, ``_latent_plotting``); the helpers here serve all
-of them, so none imports another for them.
+The Displays live in the other private modules of :mod:`skae.plotting`; the
+helpers here serve all of them, so none imports another for them.
 """
 
 import math
@@ -57,7 +56,7 @@ def tile(images, n_cols, gap):
     Examples
     --------
     >>> import numpy as np
-    >>> from skae._image_tiles import tile
+    >>> from skae.plotting._image_tiles import tile
     >>> tile(np.zeros((3, 2, 2)), n_cols=2, gap=1).shape
     (5, 5)
     """
