@@ -156,7 +156,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             _distribute.check_strategy(self.distribute, self.batch_size)
 
     def _validate_samples(self, X, *, reset):
-        """``X`` validated, as a 2-D float array; on ``reset`` its shape and names are recorded, else checked."""
+        """``X`` validated as a 2-D float array; on ``reset`` its shape and names recorded, else checked (a hook)."""
         X, sample_shape = checks.flatten_samples(X)
         if not reset:
             checks.check_sample_shape(
@@ -212,23 +212,23 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         return _engines.compile_model(model, optimizer, _missing.observed_loss(loss) if self.trained_on_missing_ else loss)
 
     def _build_uncompiled_model(self, seed):
-        """The composed encoder and decoder, checked against ``n_features_in_``."""
-        sample_shape = self.input_shape_
+        """The composed encoder and decoder, checked against the values of a sample (``input_shape_``)."""
+        sample_shape, n_values = self.input_shape_, int(np.prod(self.input_shape_))
         if self.image_shape is not None:
-            sample_shape = checks.check_image_shape(self.image_shape, self.n_features_in_)
+            sample_shape = checks.check_image_shape(self.image_shape, n_values)
         encoder, decoder = self._build_encoder_decoder(sample_shape, seed)
         # The encoder's own input shape where it declares one (the conv
         # builder adds a channel); a subclassed Keras model declares none.
         model_input_shape = tuple(getattr(encoder, "input_shape", (None, *sample_shape))[1:])
-        if np.prod(model_input_shape) != self.n_features_in_:
+        if np.prod(model_input_shape) != n_values:
             raise ValueError(
                 f"The architecture's encoder takes samples of shape {model_input_shape}, "
-                f"but X has {self.n_features_in_} features per sample."
+                f"but X has {n_values} values per sample."
             )
         return self._compose_model(encoder, decoder, model_input_shape, seed=seed)
 
     def _model_params(self):
-        """The parameters, with the ``"auto"`` ones that build the model resolved."""
+        """The parameters, with the ``"auto"`` ones that build the model resolved (a hook: the engine's key)."""
         resolved = {"hidden_layer_sizes": self.hidden_layer_sizes_, "output_activation": self.output_activation_}
         resolved["trained_on_missing"] = self.trained_on_missing_
         return {**self.get_params(deep=False), **resolved}

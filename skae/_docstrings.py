@@ -114,6 +114,30 @@ SHARED_PARAMETERS = """\
         process's devices). ``None`` trains on the backend's default device.
 """
 
+#: The ``Parameters`` entries of the estimators that take mixed tables (skae._tables.mixin).
+TABLE_PARAMETERS = """\
+    categorical_features : "from_dtype", array-like of str, int or bool, or None, default="from_dtype"
+        Which columns of ``X`` are categorical. ``"from_dtype"``: a
+        DataFrame's ``category`` columns, as in scikit-learn's
+        ``HistGradientBoosting*``; also column names, indices, or a boolean
+        mask. ``None``: none. A text column must be marked. With any, the
+        network sees numbers standardised and categories one-hot, and
+        ``loss`` must stay ``"mse"`` and ``output_activation`` ``"auto"``.
+        Arrays and numeric DataFrames are unaffected.
+    handle_unknown : {"error", "ignore"}, default="error"
+        A category ``fit`` did not see: an error, or, as
+        :class:`~sklearn.preprocessing.OneHotEncoder` does, an all-zero
+        one-hot block, which the score leaves out.
+"""
+
+#: The ``Attributes`` entries of the estimators that take mixed tables.
+TABLE_ATTRIBUTES = """\
+    table_layout_ : TableLayout or None
+        How ``X``'s columns were encoded for the network (its
+        ``categorical_`` and ``categories_``), or ``None`` when ``fit`` saw
+        no categorical column.
+"""
+
 #: The ``Attributes`` entries every fitted estimator has.
 SHARED_ATTRIBUTES = """\
     model_ : keras.Model

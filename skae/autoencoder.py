@@ -1,10 +1,12 @@
 """AutoencoderTransformer: a Keras autoencoder as a scikit-learn transformer."""
 
 from ._base import BaseAutoencoder
-from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS, TABLE_ATTRIBUTES, TABLE_PARAMETERS
+from ._signature import extends_signature
+from ._tables.mixin import PARAMETER_CONSTRAINTS, MixedTablesMixin
 
 
-class AutoencoderTransformer(BaseAutoencoder):
+class AutoencoderTransformer(MixedTablesMixin, BaseAutoencoder):
     __doc__ = f"""Keras autoencoder as a scikit-learn transformer.
 
     ``fit`` trains an encoder and a decoder to reconstruct ``X``;
@@ -40,12 +42,20 @@ class AutoencoderTransformer(BaseAutoencoder):
     with gaps (the score over their observed entries). See the Missing
     values guide.
 
+    A DataFrame may mix numbers and categories (``categorical_features``):
+    the network then sees each number standardised and each category one-hot,
+    reconstructs each categorical column through a softmax, and is trained on
+    the mean over the columns of 16 times a number's squared error and a
+    category's cross-entropy;
+    ``inverse_transform`` returns a DataFrame like ``fit``'s, and ``score``
+    is the negative mean of those costs. See the Tables guide.
+
     Parameters
     ----------
-{SHARED_PARAMETERS}
+{SHARED_PARAMETERS}{TABLE_PARAMETERS}
     Attributes
     ----------
-{SHARED_ATTRIBUTES}
+{SHARED_ATTRIBUTES}{TABLE_ATTRIBUTES}
     See Also
     --------
     DenoisingAutoencoder : The same, trained to undo corruption.
@@ -76,9 +86,25 @@ class AutoencoderTransformer(BaseAutoencoder):
     (1797, 64)
     >>> ae.score(X) < 0
     True
+
+    A table of numbers and categories comes back as a table:
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({{"size": X[:, 20] * 10, "kind": pd.Categorical(load_digits().target % 2)}})
+    >>> ae = AutoencoderTransformer(latent_dim=2, epochs=2, random_state=0).fit(table)
+    >>> ae.inverse_transform(ae.transform(table)).dtypes.tolist()
+    [dtype('float64'), CategoricalDtype(categories=[0, 1], ordered=False, categories_dtype=int64)]
     """
 
     _accepts_missing = True
+
+    _parameter_constraints = {**BaseAutoencoder._parameter_constraints, **PARAMETER_CONSTRAINTS}
+
+    @extends_signature(BaseAutoencoder)
+    def __init__(self, latent_dim=None, *, categorical_features="from_dtype", handle_unknown="error", **base_params):
+        super().__init__(latent_dim, **base_params)
+        self.categorical_features = categorical_features
+        self.handle_unknown = handle_unknown
 
     def fit(self, X, y=None):
         """Train the autoencoder to reconstruct ``X``.

@@ -17,6 +17,8 @@ MODULES = [
     "skae.plotting",
     "skae.plotting._image_tiles",
     "skae._signature",
+    "skae._tables.layout",
+    "skae._tables.losses",
     "skae._variational_model",
     "skae.variational",
 ]

@@ -34,6 +34,11 @@ def _autoencoder_shape(operator):
     check_input_and_output_types(operator, good_input_types=list(_KERAS_DTYPES))
     model = operator.raw_operator
     check_is_fitted(model)
+    if getattr(model, "table_layout_", None) is not None:
+        raise NotImplementedError(
+            f"{type(model).__name__} was fitted on a table with categorical columns, whose one-hot encoding "
+            "happens outside its Keras model; its ONNX export is not supported yet."
+        )
     width = model.n_features_in_ if _wants_reconstruction(operator.scope_inst, model) else model._n_features_out
     n_rows = operator.inputs[0].get_first_dimension()
     operator.outputs[0].type = type(operator.inputs[0].type)([n_rows, width])
