@@ -155,3 +155,12 @@ def test_skops_saves_a_mixed_table_model_trusting_only_skaes_classes(fitted, tab
     loaded = sio.load(tmp_path / "mixed.skops", trusted=untrusted)
     pd.testing.assert_frame_equal(loaded.inverse_transform(loaded.transform(table)),
                                   fitted.inverse_transform(fitted.transform(table)))
+
+
+def test_a_pickle_from_before_the_table_parameters_loads_with_their_defaults(fitted_dense, digits):
+    state = fitted_dense.__getstate__()
+    del state["categorical_features"], state["handle_unknown"]
+    old = AutoencoderTransformer.__new__(AutoencoderTransformer)
+    old.__setstate__(state)
+    assert old.get_params()["categorical_features"] == "from_dtype" and old.table_layout_ is None
+    np.testing.assert_array_equal(old.transform(digits[:5]), fitted_dense.transform(digits[:5]))

@@ -47,6 +47,10 @@ class MixedTablesMixin:
 
     table_layout_ = None
 
+    def __setstate__(self, state):
+        # Pickled before these parameters existed: the defaults, which behave as skae did then.
+        super().__setstate__({"categorical_features": "from_dtype", "handle_unknown": "error", **state})
+
     def _fit_table_layout(self, X):
         """The layout of ``X``'s columns, or ``None`` when none is categorical."""
         if self.categorical_features is None:
@@ -73,7 +77,7 @@ class MixedTablesMixin:
         if self.output_activation not in ("auto", "linear", None):
             raise ValueError(
                 f"{name} outputs numbers and one logit a category for a table with categorical columns, "
-                f"linearly: output_activation must be 'auto', not {self.output_activation!r}."
+                f"linearly: output_activation must be 'auto' (or 'linear', or None), not {self.output_activation!r}."
             )
         if self.image_shape is not None:
             raise ValueError(f"{name}: image_shape does not apply to a table with categorical columns.")
