@@ -157,6 +157,7 @@ class BaseAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
     def _validate_samples(self, X, *, reset):
         """``X`` validated as a 2-D float array; on ``reset`` its shape and names recorded, else checked (a hook)."""
+        checks.check_no_categories(X, type(self).__name__)
         X, sample_shape = checks.flatten_samples(X)
         if not reset:
             checks.check_sample_shape(

@@ -22,6 +22,20 @@ def ndim(X):
     return len(shape) if shape is not None else np.asarray(X).ndim
 
 
+def check_no_categories(X, estimator_name):
+    """Refuse a DataFrame's ``category`` columns: read as numbers, their codes would mean nothing."""
+    dtypes = getattr(X, "dtypes", None)
+    if not hasattr(X, "columns") or dtypes is None:
+        return
+    categorical = [column for column, dtype in zip(X.columns, dtypes) if str(dtype) == "category"]
+    if categorical:
+        raise TypeError(
+            f"{estimator_name} takes numbers here, and columns {categorical} are categorical (dtype "
+            "'category'). One-hot encode them first (OneHotEncoder in a ColumnTransformer), or let "
+            "AutoencoderTransformer encode them itself (categorical_features='from_dtype', its default)."
+        )
+
+
 def flatten_samples(X):
     """Return ``X`` with each sample flattened, and the samples' shape.
 

@@ -181,6 +181,7 @@ class AutoencoderImputer(_BaseImputer):
 
     def _validate_input(self, X, *, reset):
         """``X`` as a float array, and the mask of its missing entries."""
+        checks.check_no_categories(X, type(self).__name__)
         X = validate_data(
             self, X, reset=reset, dtype=[np.float64, np.float32],
             ensure_all_finite="allow-nan" if is_scalar_nan(self.missing_values) else True,

@@ -253,6 +253,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
         saved_state = dict(self.__dict__)
         try:
             self._validate_params()
+            checks.check_no_categories(X, type(self).__name__)
             X = validate_data(
                 self, checks.flatten_samples(X)[0], dtype=[np.float64, np.float32], ensure_all_finite="allow-nan"
             )
@@ -336,6 +337,7 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
 
     def _validate(self, X):
         check_is_fitted(self)
+        checks.check_no_categories(X, type(self).__name__)
         return validate_data(
             self, checks.flatten_samples(X)[0], reset=False, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan"
         )

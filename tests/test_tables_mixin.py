@@ -8,7 +8,10 @@ import pytest
 from sklearn.base import clone
 from sklearn.model_selection import cross_val_score
 
-from skae import AutoencoderTransformer
+from skae import (
+    AutoencoderImputer, AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder,
+    VariationalAutoencoder,
+)
 from skae._tables.losses import column_losses
 
 TINY = dict(latent_dim=2, hidden_layer_sizes=(8,), epochs=2, batch_size=32, random_state=0)
@@ -164,3 +167,12 @@ def test_a_pickle_from_before_the_table_parameters_loads_with_their_defaults(fit
     old.__setstate__(state)
     assert old.get_params()["categorical_features"] == "from_dtype" and old.table_layout_ is None
     np.testing.assert_array_equal(old.transform(digits[:5]), fitted_dense.transform(digits[:5]))
+
+
+@pytest.mark.parametrize("estimator", [
+    DenoisingAutoencoder(), VariationalAutoencoder(), AutoencoderOutlierDetector(), AutoencoderImputer(),
+    AutoencoderTransformer(categorical_features=None),
+], ids=lambda estimator: type(estimator).__name__)
+def test_estimators_that_take_numbers_refuse_categories_by_name_rather_than_read_their_codes(table, estimator):
+    with pytest.raises(TypeError, match=r"columns \['side', 'colour'\] are categorical"):
+        clone(estimator).fit(table)

@@ -7,6 +7,7 @@ from skae._validation import (
     check_codes,
     check_float32_range,
     check_image_shape,
+    check_no_categories,
     check_positive_ints,
     check_targets,
     check_value_range,
@@ -64,3 +65,12 @@ def test_targets_and_codes():
         check_targets(X, np.ones((3, 5)))
     with pytest.raises(ValueError, match="expecting 2 codes"):
         check_codes(np.zeros((3, 3)), 2, "Model")
+
+
+def test_category_columns_are_refused_by_name_and_numbers_let_through():
+    pd = pytest.importorskip("pandas")
+    table = pd.DataFrame({"size": [1.0, 2.0], "kind": pd.Categorical([1, 2]), "cut": pd.Categorical(["a", "b"])})
+    with pytest.raises(TypeError, match=r"DenoisingAutoencoder takes numbers here, and columns \['kind', 'cut'\]"):
+        check_no_categories(table, "DenoisingAutoencoder")
+    check_no_categories(table[["size"]], "DenoisingAutoencoder")
+    check_no_categories(np.zeros((2, 2)), "DenoisingAutoencoder")
