@@ -119,3 +119,8 @@ def test_columns_must_match_those_seen_in_fit(table):
     layout = TableLayout().fit(table)
     with pytest.raises(ValueError, match="feature names"):
         layout.transform(table[["cut", "carat", "depth", "certified", "colour"]])
+
+
+def test_a_category_column_left_out_of_a_selection_is_refused(table):
+    with pytest.raises(TypeError, match=r"Columns \['colour'\] have dtype 'category' but are not in"):
+        TableLayout(categorical_features=["cut"]).fit(table)

@@ -61,8 +61,9 @@ def categorical_mask(X, categorical_features):
         For names not among the columns, indices out of range, or a mask of
         the wrong length.
     TypeError
-        For text columns left numeric: an autoencoder cannot compute with
-        strings, so they must be marked, or cast to ``category``.
+        For text or ``category`` columns left numeric: an autoencoder cannot
+        compute with strings, nor read category codes as numbers, so they
+        must be marked (or text cast to ``category``).
     """
     columns = list(X.columns) if _is_dataframe(X) else None
     n_features = len(columns) if columns is not None else np.shape(X)[1]
@@ -73,6 +74,12 @@ def categorical_mask(X, categorical_features):
         mask = np.array([_is_category(dtype) for dtype in dtypes], dtype=bool)
     else:
         mask = _mask_from_selection(np.asarray(categorical_features), columns, n_features)
+    unmarked = [index for index in np.flatnonzero(~mask) if columns is not None and _is_category(X.dtypes.iloc[index])]
+    if unmarked:
+        raise TypeError(
+            f"Columns {[columns[index] for index in unmarked]} have dtype 'category' but are not in "
+            "categorical_features; name them too, or use categorical_features='from_dtype'."
+        )
     text = [index for index in np.flatnonzero(~mask) if _holds_text(_column(X, index))]
     if text:
         names = [columns[index] if columns is not None else int(index) for index in text]
