@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array, validate_data
 
-from .layout import TableLayout, categorical_mask
+from .layout import TableLayout, _is_dataframe, categorical_mask
 from . import losses
 
 #: The constraints of the two parameters the mixin reads.
@@ -31,10 +31,6 @@ PARAMETER_CONSTRAINTS = {
     "categorical_features": [StrOptions({"from_dtype"}), "array-like", None],
     "handle_unknown": [StrOptions({"error", "ignore"})],
 }
-
-
-def _is_dataframe(X):
-    return hasattr(X, "columns") and hasattr(X, "dtypes")
 
 
 class MixedTablesMixin:

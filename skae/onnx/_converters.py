@@ -35,9 +35,10 @@ def _autoencoder_shape(operator):
     model = operator.raw_operator
     check_is_fitted(model)
     if getattr(model, "table_layout_", None) is not None:
-        raise NotImplementedError(
+        raise ValueError(
             f"{type(model).__name__} was fitted on a table with categorical columns, whose one-hot encoding "
-            "happens outside its Keras model; its ONNX export is not supported yet."
+            "happens outside its Keras model, so it has no ONNX graph; refit it on a numeric table (one-hot "
+            "encode in a ColumnTransformer) to export it."
         )
     width = model.n_features_in_ if _wants_reconstruction(operator.scope_inst, model) else model._n_features_out
     n_rows = operator.inputs[0].get_first_dimension()
