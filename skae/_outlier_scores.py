@@ -40,8 +40,13 @@ def codes_and_errors(model, X):
     """``model``'s codes of ``X`` and its absolute reconstruction errors, both 2-D float64.
 
     The errors are ``|X - model.inverse_transform(codes)|``, NaN where ``X``
-    is; the encoder runs once for both.
+    is; the encoder runs once for both. A skae autoencoder fitted on a table
+    with categorical columns gives one error per column of the table
+    instead: a number's absolute error in standard units, a category's
+    negative log-probability.
     """
+    if getattr(model, "table_layout_", None) is not None:
+        return model._codes_and_column_costs(X)
     codes = model.transform(X)
     reconstruction = np.asarray(model.inverse_transform(codes), dtype=np.float64).reshape(X.shape)
     codes = np.asarray(codes, dtype=np.float64).reshape(X.shape[0], -1)

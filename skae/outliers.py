@@ -5,7 +5,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import _safe_indexing, check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -63,6 +63,20 @@ def default_autoencoder(n_features, n_samples):
     )
 
 
+def _fit_table_layout(estimator, X):
+    """The layout of ``X``'s columns, fitted on all its rows, when the members encode a mixed table; else ``None``.
+
+    Only skae's autoencoders (the default member among them) encode a table
+    with categorical columns, which they read from ``estimator``'s
+    ``categorical_features``. The ensemble shares one layout so that every
+    member knows every category, though its subsample may lack some.
+    """
+    probe = default_autoencoder(1, 1) if estimator is None else clone(estimator)
+    if not hasattr(probe, "_fit_table_layout"):
+        return None
+    return probe._fit_table_layout(X)
+
+
 def _seed_everything(estimator, seed):
     """Set every ``*random_state`` parameter of ``estimator`` (nested too) to ``seed``."""
     names = [name for name in estimator.get_params(deep=True) if name.endswith("random_state")]
@@ -111,6 +125,13 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
         units on one scale first, e.g. with a
         :class:`~sklearn.preprocessing.StandardScaler` in a
         :class:`~sklearn.pipeline.Pipeline`; pixels in [0, 1] need nothing.
+        A DataFrame with categorical columns (dtype ``category``, read as
+        the members' ``categorical_features`` says) needs nothing either:
+        the ensemble standardises its numbers and one-hot encodes its
+        categories in one layout fitted on all the rows (so every member
+        knows every category), and each member trains on each column's own
+        cost, as :class:`AutoencoderTransformer` does. Only skae's
+        autoencoders take such a table.
     n_estimators : int, default=10
         Number of autoencoders in the ensemble.
     max_samples : "auto", int or float, default="auto"
@@ -157,6 +178,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
         reconstruction then codes.
     part_scale_ : ndarray of shape (n_estimators, 2)
         ``1.4826 * MAD`` of those scores (floored above 0).
+    table_layout_ : TableLayout or None
+        The encoding of a table with categorical columns that every member
+        shares; ``None`` for numbers.
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
@@ -192,6 +216,8 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
     >>> detector.feature_scores(X[-2:]).shape
     (2, 4)
     """
+
+    table_layout_ = None  # also what a detector pickled before mixed tables has
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "transform", "inverse_transform"]), None],
@@ -253,10 +279,14 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
         saved_state = dict(self.__dict__)
         try:
             self._validate_params()
-            checks.check_no_categories(X, type(self).__name__)
-            X = validate_data(
-                self, checks.flatten_samples(X)[0], dtype=[np.float64, np.float32], ensure_all_finite="allow-nan"
-            )
+            self.table_layout_ = _fit_table_layout(self.estimator, X)
+            if self.table_layout_ is None:
+                checks.check_no_categories(X, type(self).__name__)
+                X = validate_data(
+                    self, checks.flatten_samples(X)[0], dtype=[np.float64, np.float32], ensure_all_finite="allow-nan"
+                )
+            else:
+                validate_data(self, X, skip_check_array=True)
             self._fit_members(X)
             self._set_offset(self._fit_scales(X))
         except BaseException:
@@ -266,10 +296,13 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
         return self
 
     def _fit_members(self, X):
+        layout = self.table_layout_
         n_samples, n_features = X.shape
+        if layout is not None:
+            n_features = len(layout.get_feature_names_out())  # the one-hot width sizes the default model
         self.max_samples_ = self._n_rows_per_member(n_samples)
         rng = check_random_state(self.random_state)
-        gaps = has_gaps(X)
+        gaps = layout is None and has_gaps(X)
         template = self.estimator
         if template is None:
             template = default_autoencoder(n_features, self.max_samples_)
@@ -279,8 +312,11 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
             member = _seed_everything(clone(template), int(rng.randint(np.iinfo(np.int32).max)))
             if gaps and getattr(member, "_accepts_missing", False):
                 member._models_gaps = True  # every member takes gaps, though its subsample may have none
-            member.fit(X[rows])
-            codes = np.asarray(member.transform(X[rows]), dtype=np.float64).reshape(len(rows), -1)
+            if layout is not None:
+                member._given_table_layout = layout
+            subsample = _safe_indexing(X, rows)
+            member.fit(subsample)
+            codes = np.asarray(member.transform(subsample), dtype=np.float64).reshape(len(rows), -1)
             self.estimators_.append(member)
             self.estimators_samples_.append(rows)
             self._member_codes.append(codes)
@@ -337,6 +373,9 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
 
     def _validate(self, X):
         check_is_fitted(self)
+        if self.table_layout_ is not None:
+            validate_data(self, X, skip_check_array=True, reset=False)
+            return X  # each member encodes the table itself
         checks.check_no_categories(X, type(self).__name__)
         return validate_data(
             self, checks.flatten_samples(X)[0], reset=False, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan"
@@ -404,7 +443,12 @@ class AutoencoderOutlierDetector(OutlierMixin, BaseEstimator):
             rows, averaged over the ensemble. About 0 for a typical error;
             large where a row is reconstructed unusually badly. Their row
             mean is what the reconstruction part of the outlier score grows
-            with; the code-distance part has no per-feature share.
+            with; the code-distance part has no per-feature share. For a
+            table with categorical columns, one column per column of the
+            table: a number's error is its absolute error in standard units,
+            a category's the negative log-probability the members give it,
+            so a category that never goes with the rest of its row gets the
+            blame.
         """
         X = self._validate(X)
         total = np.zeros(X.shape, dtype=np.float64)

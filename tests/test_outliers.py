@@ -7,6 +7,7 @@ here are the properties they do not cover.
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.decomposition import PCA
 from sklearn.metrics import roc_auc_score
@@ -208,3 +209,67 @@ def test_rows_with_gaps_are_scored_on_their_observed_features(planted):
 def test_a_detector_of_complete_rows_refuses_gaps_later(planted, fitted):
     with pytest.raises(ValueError, match="fitted on rows without gaps"):
         fitted.score_samples(np.where(planted[0] > 2, np.nan, planted[0]))
+
+
+@pytest.fixture(scope="module")
+def planted_table():
+    """A mixed table whose colour follows its sign, with anomalies planted in rows 0-9.
+
+    Rows 0-4 have the other colour (a combination never seen), rows 5-9 a
+    ``b`` far off its line; "violet", in two rows, is missing from
+    some members' subsamples. ``(table, is_outlier)``.
+    """
+    rng = np.random.default_rng(0)
+    n = 400
+    a = rng.normal(size=n)
+    colour = np.where(a > 0, "red", "blue")
+    colour[:5] = np.where(a[:5] > 0, "blue", "red")
+    colour[-2:] = "violet"
+    b = 2 * a + 0.1 * rng.normal(size=n)
+    b[5:10] += 6
+    table = pd.DataFrame({"a": a, "colour": pd.Categorical(colour), "b": b,
+                          "size": pd.Categorical(rng.choice(["S", "L"], n))})
+    return table, np.r_[np.ones(10), np.zeros(n - 10)]
+
+
+@pytest.fixture(scope="module")
+def fitted_on_table(planted_table):
+    return AutoencoderOutlierDetector(n_estimators=3, max_samples=100, random_state=0).fit(planted_table[0])
+
+
+def test_a_mixed_table_is_explained_by_its_own_columns(planted_table, fitted_on_table):
+    table, is_outlier = planted_table
+    detector = fitted_on_table
+    assert detector.n_features_in_ == 4 and list(detector.feature_names_in_) == list(table.columns)
+    assert all(member.table_layout_ is detector.table_layout_ for member in detector.estimators_)
+    assert roc_auc_score(is_outlier, -detector.score_samples(table)) > 0.95
+    blamed = detector.feature_scores(table.iloc[:10]).argmax(axis=1)
+    np.testing.assert_array_equal(blamed[:5], 1)  # colour
+    assert set(blamed[5:]) <= {0, 2}  # a or b, whose line is broken
+    assert (detector.feature_scores(table.iloc[-2:])[:, 1] > 0).all()  # violet, known to every member
+
+
+def test_a_mixed_table_detector_refits_bit_identically_and_pickles(planted_table, fitted_on_table):
+    table = planted_table[0]
+    given = table.copy()
+    refit = AutoencoderOutlierDetector(n_estimators=3, max_samples=100, random_state=0).fit(table)
+    scores = fitted_on_table.score_samples(table)
+    np.testing.assert_array_equal(refit.score_samples(table), scores)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(fitted_on_table)).score_samples(table), scores)
+    pd.testing.assert_frame_equal(table, given)
+
+
+def test_a_mixed_table_is_refused_where_it_cannot_be_scored(planted_table, fitted_on_table):
+    table = planted_table[0]
+    with pytest.raises(TypeError, match=r"columns \['colour', 'size'\] are categorical"):
+        AutoencoderOutlierDetector(estimator=PCA(2)).fit(table)
+    gaps = table.copy()
+    gaps.loc[3, "a"] = np.nan
+    with pytest.raises(ValueError, match=r"missing entries; columns \['a'\]"):
+        AutoencoderOutlierDetector(n_estimators=2).fit(gaps)
+    unseen = table.iloc[:3].copy()
+    unseen["colour"] = pd.Categorical(["green"] * 3)
+    with pytest.raises(ValueError, match="unknown categor"):
+        fitted_on_table.score_samples(unseen)
+    with pytest.raises(ValueError, match="feature names"):
+        fitted_on_table.score_samples(table[["b", "a", "colour", "size"]])

@@ -124,3 +124,10 @@ def test_columns_must_match_those_seen_in_fit(table):
 def test_a_category_column_left_out_of_a_selection_is_refused(table):
     with pytest.raises(TypeError, match=r"Columns \['colour'\] have dtype 'category' but are not in"):
         TableLayout(categorical_features=["cut"]).fit(table)
+
+
+def test_per_column_values_go_back_to_the_tables_order(table):
+    layout = TableLayout().fit(table)
+    # The layout's order is carat, depth, certified, cut, colour; the table's carat, cut, depth, certified, colour.
+    in_layout_order = np.array([[0, 2, 3, 1, 4]])
+    np.testing.assert_array_equal(layout.in_table_order(in_layout_order), [[0, 1, 2, 3, 4]])

@@ -169,8 +169,21 @@ def test_a_pickle_from_before_the_table_parameters_loads_with_their_defaults(fit
     np.testing.assert_array_equal(old.transform(digits[:5]), fitted_dense.transform(digits[:5]))
 
 
+def test_column_costs_are_each_columns_error_in_the_tables_order(fitted, table):
+    codes, costs = fitted._codes_and_column_costs(table)
+    np.testing.assert_array_equal(codes, fitted.transform(table))
+    layout = fitted.table_layout_
+    encoded = layout.transform(table)
+    outputs = fitted.model_.predict(encoded, verbose=0)
+    in_layout_order = column_losses(encoded, outputs, layout.numeric_, layout.blocks_, numeric_weight=1.0)
+    # The table's order is size, side, count, colour; the layout's numbers first: size, count, side, colour.
+    np.testing.assert_allclose(costs[:, [0, 2]], np.sqrt(in_layout_order[:, :2]), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(costs[:, [1, 3]], in_layout_order[:, 2:], rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize("estimator", [
-    DenoisingAutoencoder(), VariationalAutoencoder(), AutoencoderOutlierDetector(), AutoencoderImputer(),
+    DenoisingAutoencoder(), VariationalAutoencoder(), AutoencoderImputer(),
+    AutoencoderOutlierDetector(estimator=AutoencoderTransformer(categorical_features=None)),
     AutoencoderTransformer(categorical_features=None),
 ], ids=lambda estimator: type(estimator).__name__)
 def test_estimators_that_take_numbers_refuse_categories_by_name_rather_than_read_their_codes(table, estimator):

@@ -240,6 +240,11 @@ class TableLayout(TransformerMixin, BaseEstimator):
                 columns[column] = values[column].astype(object)
         return pd.DataFrame(columns, index=pd.RangeIndex(n_rows))
 
+    def in_table_order(self, column_values):
+        """Per-column values in the layout's order (numeric columns, then categorical) put in the table's order."""
+        layout_order = np.r_[np.flatnonzero(~self.categorical_), np.flatnonzero(self.categorical_)]
+        return np.asarray(column_values)[:, np.argsort(layout_order)]
+
     def get_feature_names_out(self, input_features=None):
         """The encoded columns' names: the numeric columns', then ``column_category`` for each block."""
         check_is_fitted(self)

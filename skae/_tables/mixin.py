@@ -14,6 +14,10 @@ columns. At ``fit`` it learns a :class:`~skae._tables.layout.TableLayout`
   its most probable category, and ``score_samples`` the negative mean of the
   columns' costs.
 
+:class:`~skae.AutoencoderOutlierDetector` gives its members one layout
+fitted on all its rows (``_given_table_layout``) and reads each original
+column's cost from ``_codes_and_column_costs``.
+
 A table without categorical columns (every array) goes the base's way,
 unchanged. Mixed tables with missing entries are refused for now: the
 gap machinery of :mod:`skae._missing` works on numbers only.
@@ -42,6 +46,10 @@ class MixedTablesMixin:
     """
 
     table_layout_ = None
+    #: A layout fitted elsewhere that ``fit`` adopts instead of fitting one (the
+    #: outlier detector's ensemble shares one, fitted on all its rows: a member's
+    #: subsample may lack a category).
+    _given_table_layout = None
 
     def __setstate__(self, state):
         # Pickled before these parameters existed: the defaults, which behave as skae did then.
@@ -49,6 +57,8 @@ class MixedTablesMixin:
 
     def _fit_table_layout(self, X):
         """The layout of ``X``'s columns, or ``None`` when none is categorical."""
+        if self._given_table_layout is not None:
+            return self._given_table_layout
         if self.categorical_features is None:
             return None
         from_dtype = isinstance(self.categorical_features, str)
@@ -124,6 +134,22 @@ class MixedTablesMixin:
             return super()._score_samples(X)
         outputs = self._predict("model", X)[0].reshape(len(X), -1)
         return -losses.column_losses(X, outputs, layout.numeric_, layout.blocks_, losses.NUMERIC_WEIGHT).mean(axis=1)
+
+    def _codes_and_column_costs(self, X):
+        """The codes of a mixed table's rows and each original column's cost of reconstructing them.
+
+        Both are float64; the costs have one column per column of the table,
+        in its order: a number's absolute error in standard units, a
+        category's negative log-probability (what the outlier detector
+        explains a row by).
+        """
+        layout = self.table_layout_
+        encoded = self._validate_samples(X, reset=False)
+        codes = self._predict("encoder", encoded)[0]
+        outputs = self._predict("decoder", codes)[0]
+        costs = losses.column_losses(encoded, outputs, layout.numeric_, layout.blocks_, numeric_weight=1.0)
+        costs[:, layout.numeric_] = np.sqrt(costs[:, layout.numeric_])
+        return np.asarray(codes, dtype=np.float64), layout.in_table_order(costs)
 
     def inverse_transform(self, X):
         """Decode codes back to the input space.
