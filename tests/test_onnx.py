@@ -10,7 +10,7 @@ import onnx
 import onnxruntime
 import pytest
 import skl2onnx
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.decomposition import PCA
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
@@ -235,3 +235,8 @@ def test_a_model_of_a_mixed_table_is_refused_saying_why():
     ae = AutoencoderTransformer(latent_dim=2, hidden_layer_sizes=(4,), epochs=1, random_state=0).fit(table)
     with pytest.raises(ValueError, match="categorical columns.*has no ONNX graph"):
         to_onnx(ae, np.zeros((1, 2), dtype=np.float32))
+    with pytest.raises(ValueError, match="AutoencoderTransformer was fitted on a table with categorical columns"):
+        to_onnx(make_pipeline(ae), table.iloc[:1])
+    detector = AutoencoderOutlierDetector(n_estimators=1, estimator=clone(ae)).fit(table)
+    with pytest.raises(ValueError, match="AutoencoderOutlierDetector was fitted on a table with categorical"):
+        to_onnx(detector, table.iloc[:1])

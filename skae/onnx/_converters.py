@@ -34,15 +34,20 @@ def _autoencoder_shape(operator):
     check_input_and_output_types(operator, good_input_types=list(_KERAS_DTYPES))
     model = operator.raw_operator
     check_is_fitted(model)
+    _refuse_mixed_table(model)
+    width = model.n_features_in_ if _wants_reconstruction(operator.scope_inst, model) else model._n_features_out
+    n_rows = operator.inputs[0].get_first_dimension()
+    operator.outputs[0].type = type(operator.inputs[0].type)([n_rows, width])
+
+
+def _refuse_mixed_table(model):
+    """Refuse a skae estimator fitted on a table with categorical columns: its encoding has no ONNX graph."""
     if getattr(model, "table_layout_", None) is not None:
         raise ValueError(
             f"{type(model).__name__} was fitted on a table with categorical columns, whose one-hot encoding "
             "happens outside its Keras model, so it has no ONNX graph; refit it on a numeric table (one-hot "
             "encode in a ColumnTransformer) to export it."
         )
-    width = model.n_features_in_ if _wants_reconstruction(operator.scope_inst, model) else model._n_features_out
-    n_rows = operator.inputs[0].get_first_dimension()
-    operator.outputs[0].type = type(operator.inputs[0].type)([n_rows, width])
 
 
 def _input_signature(operator):
@@ -187,6 +192,9 @@ def to_onnx(model, X=None, *, reconstruction=False, options=None, **kwargs):
     >>> bool((labels == pipeline.predict(X[:100])).all())
     True
     """
+    # Before skl2onnx, which would first complain of a DataFrame's several inputs.
+    for estimator in [model, *model.get_params(deep=True).values()]:
+        _refuse_mixed_table(estimator)
     register_converters()
     merged = {estimator_class: {"reconstruction": bool(reconstruction)} for estimator_class in AUTOENCODERS}
     merged.update(options or {})
