@@ -8,9 +8,9 @@ The protocol, for each table of :mod:`skae.benchmarks.mixed` and each seed in 0-
   half in each of two ways:
 
   - a category swapped: a categorical column drawn at random (among those
-    with two categories or more) gets the category of the table that co-occurs least with the row's other categories (the
-    smallest sum, over the other categorical columns, of how often the two
-    values share a row; mostly a combination the table never holds);
+    with two categories or more) gets the category of the table that
+    co-occurs least with the row's other categories (the smallest sum, over
+    the other categorical columns, of how often the two values share a row);
   - a number scaled: a numeric column drawn at random, among those where
     the row is not 0, multiplied or divided by :data:`SCALE` (its marginal
     range mostly still holds it; its relation to the other columns does
@@ -106,8 +106,8 @@ def run_seed(table, seed):
     detector = AutoencoderOutlierDetector(random_state=seed, **DETECTOR_SETTINGS).fit(planted)
     seconds = time.perf_counter() - start
     skae_scores = -detector.score_samples(planted)
-    forest = IsolationForest(random_state=seed).fit(TableLayout().fit_transform(planted))
-    forest_scores = -forest.score_samples(TableLayout().fit_transform(planted))
+    one_hot = TableLayout().fit_transform(planted)
+    forest_scores = -IsolationForest(random_state=seed).fit(one_hot).score_samples(one_hot)
     blamed = detector.feature_scores(planted.iloc[np.flatnonzero(kind)]).argmax(axis=1)
     result = {"skae fit s": seconds, "blame right": float((blamed == changed[kind > 0]).mean())}
     for label, selected in (("all", kind >= 0), ("category", kind != 2), ("number", kind != 1)):
