@@ -32,7 +32,8 @@ def check_no_categories(X, estimator_name):
         raise TypeError(
             f"{estimator_name} takes numbers here, and columns {categorical} are categorical (dtype "
             "'category'). One-hot encode them first (OneHotEncoder in a ColumnTransformer), or let "
-            "AutoencoderTransformer encode them itself (categorical_features='from_dtype', its default)."
+            "AutoencoderTransformer or DenoisingAutoencoder encode them (categorical_features='from_dtype', "
+            "their default)."
         )
 
 

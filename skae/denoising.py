@@ -10,12 +10,13 @@ from sklearn.utils.validation import check_array, check_is_fitted
 from . import _random
 from . import _validation as checks
 from ._base import BaseAutoencoder
-from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from ._docstrings import SHARED_ATTRIBUTES, SHARED_PARAMETERS, TABLE_ATTRIBUTES, TABLE_PARAMETERS
 from ._signature import extends_signature
+from ._tables.mixin import PARAMETER_CONSTRAINTS, MixedTablesMixin
 from .noise import NOISES
 
 
-class DenoisingAutoencoder(BaseAutoencoder):
+class DenoisingAutoencoder(MixedTablesMixin, BaseAutoencoder):
     __doc__ = f"""Keras denoising autoencoder as a scikit-learn transformer.
 
     ``fit(X)`` trains the autoencoder to restore clean ``X`` from corrupted
@@ -32,7 +33,11 @@ class DenoisingAutoencoder(BaseAutoencoder):
     ``fresh_noise=False`` for its one fixed corruption). Everything else
     behaves as in :class:`AutoencoderTransformer`, defaults included: on a
     table they choose a linear output and train until early stopping; rows
-    with gaps (NaN) are learnt around as there.
+    with gaps (NaN) are learnt around as there, and so is a DataFrame of
+    numbers and categories (``categorical_features``): the noise then
+    corrupts the encoded table the network sees (standardised numbers,
+    one-hot categories), ``denoise`` returns a DataFrame like ``fit``'s, and
+    ``score`` is the negative mean of the columns' costs of restoring it.
 
     Parameters
     ----------
@@ -59,10 +64,10 @@ class DenoisingAutoencoder(BaseAutoencoder):
         Corrupt every batch anew, so the model never sees the same noisy
         sample twice. ``False`` corrupts the training data once before
         training, as the tutorial does.
-
+{TABLE_PARAMETERS}
     Attributes
     ----------
-{SHARED_ATTRIBUTES}    value_range_ : (float, float) or None
+{SHARED_ATTRIBUTES}{TABLE_ATTRIBUTES}    value_range_ : (float, float) or None
         The value range passed to the noise: ``clip`` itself, the training
         data's range for ``"auto"``, ``None`` for ``clip=None``.
 
@@ -76,6 +81,8 @@ class DenoisingAutoencoder(BaseAutoencoder):
     ``fit(X, y)`` uses ``y`` as clean targets only when it is shaped like
     ``X``; one-dimensional ``y``, such as the class labels a
     :class:`~sklearn.pipeline.Pipeline` passes to every step, is ignored.
+    Such pairs must be numeric: a table with categorical columns is corrupted
+    by the estimator itself, ``fit(X)``.
 
     ``score`` and ``score_samples`` corrupt each sample with noise seeded by
     the sample's own values, so a sample's score does not depend on the other
@@ -102,6 +109,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
 
     _parameter_constraints = {
         **BaseAutoencoder._parameter_constraints,
+        **PARAMETER_CONSTRAINTS,
         "noise": [StrOptions(NOISES.keys()), callable],
         "noise_factor": [Interval(Real, 0, None, closed="left")],
         "clip": [StrOptions({"auto"}), "array-like", None],
@@ -115,13 +123,15 @@ class DenoisingAutoencoder(BaseAutoencoder):
     @extends_signature(BaseAutoencoder)
     def __init__(
         self, latent_dim=None, *, noise="gaussian", noise_factor=0.2, clip="auto", fresh_noise=True,
-        **base_params,
+        categorical_features="from_dtype", handle_unknown="error", **base_params,
     ):
         super().__init__(latent_dim, **base_params)
         self.noise = noise
         self.noise_factor = noise_factor
         self.clip = clip
         self.fresh_noise = fresh_noise
+        self.categorical_features = categorical_features
+        self.handle_unknown = handle_unknown
 
     def _check_params(self):
         super()._check_params()
@@ -168,7 +178,11 @@ class DenoisingAutoencoder(BaseAutoencoder):
         Returns
         -------
         X_noisy : ndarray
-            A corrupted copy of ``X``, of its shape and float dtype.
+            A corrupted copy of ``X``, of its shape and float dtype. For a
+            table with categorical columns, the corrupted encoding the
+            network trains on: ``(n_samples, input_shape_[0])`` floats,
+            standardised numbers then one-hot categories, as
+            ``table_layout_`` encodes them.
 
         Examples
         --------
@@ -181,7 +195,10 @@ class DenoisingAutoencoder(BaseAutoencoder):
         True
         """
         check_is_fitted(self)
-        X = check_array(X, dtype=[np.float64, np.float32], allow_nd=True, ensure_2d=False)
+        if self.table_layout_ is None:
+            X = check_array(X, dtype=[np.float64, np.float32], allow_nd=True, ensure_2d=False)
+        else:
+            X = self._validate_samples(X, reset=False)
         if not isinstance(random_state, (np.random.Generator, np.random.RandomState)):
             random_state = np.random.default_rng(random_state)
         return self._corruption()(X, random_state)
@@ -244,7 +261,14 @@ class DenoisingAutoencoder(BaseAutoencoder):
     def _clean_targets(self, X, y):
         """Return ``y`` if it holds clean targets for ``X``; ``None`` for labels."""
         self._check_y_length(X, y)
-        return y if y is not None and checks.ndim(y) >= 2 else None
+        if y is None or checks.ndim(y) < 2:
+            return None
+        if self._categorical_columns(X) is not None:
+            raise ValueError(
+                f"{type(self).__name__} takes clean targets y for numeric X only; X has categorical columns. "
+                "Call fit(X) with the clean table: the estimator corrupts its encoding itself."
+            )
+        return y
 
     def denoise(self, X):
         """Return cleaned samples: the autoencoder's output for ``X``.
@@ -256,13 +280,16 @@ class DenoisingAutoencoder(BaseAutoencoder):
 
         Returns
         -------
-        X_clean : ndarray of shape (n_samples, *input_shape_)
+        X_clean : ndarray of shape (n_samples, *input_shape_), or DataFrame
             Denoised samples, shaped like those given to ``fit``, in ``X``'s
-            float dtype.
+            float dtype. For a table with categorical columns, a table like
+            ``fit``'s, each categorical cell its most probable category.
         """
         check_is_fitted(self)
         X = self._validate_samples(X, reset=False)
         cleaned = self._predict("model", X)[0]
+        if self.table_layout_ is not None:
+            return self.table_layout_.inverse_transform(cleaned)
         return cleaned.reshape(X.shape[0], *self.input_shape_)
 
     def _seeded_corruption(self, X):
@@ -288,12 +315,17 @@ class DenoisingAutoencoder(BaseAutoencoder):
         -------
         scores : ndarray of shape (n_samples,)
             ``-mean((x - denoise(corrupt(x))) ** 2)`` per sample: higher is
-            better.
+            better. For a table with categorical columns, the negative mean
+            of the columns' costs of restoring it (16 times a number's
+            squared error in standard units, a category's cross-entropy).
         """
         return super().score_samples(X)
 
     def _score_samples(self, X):
-        return -self._reconstruction_errors(self._seeded_corruption(X), X)
+        noisy = self._seeded_corruption(X)
+        if self.table_layout_ is not None:
+            return self._table_scores(noisy, X)
+        return -self._reconstruction_errors(noisy, X)
 
 
 def _corrupt(noise, X, rng, *, noise_factor, value_range):

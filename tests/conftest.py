@@ -10,6 +10,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 import keras
+import numpy as np
+import pandas as pd
 import pytest
 from sklearn.datasets import load_digits
 
@@ -17,6 +19,18 @@ from skae import AutoencoderTransformer
 
 #: Settings that keep test models tiny and quick.
 SMALL = dict(epochs=2, batch_size=64, random_state=0)
+
+
+def make_mixed_table(n=240, seed=0):
+    """A table of two numbers and two categories, one of which follows a number's sign."""
+    rng = np.random.default_rng(seed)
+    size = rng.normal(size=n)
+    return pd.DataFrame({
+        "size": size * 3 + 10,
+        "side": pd.Categorical(np.where(size > 0, "right", "left")),
+        "count": rng.poisson(4, n),
+        "colour": pd.Categorical(rng.choice(["red", "green", "blue"], n)),
+    })
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,12 @@ import pickle
 
 import keras
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from conftest import SMALL
-from skae import AutoencoderTransformer, DenoisingAutoencoder
+from conftest import SMALL, make_mixed_table
+from skae import AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder
 from skae.noise import masking
 
 
@@ -187,3 +188,61 @@ def test_corrupt_needs_a_fitted_estimator_and_takes_any_seed(fitted_denoiser, di
         fitted_denoiser.corrupt(digits, random_state=np.random.RandomState(3)),
         fitted_denoiser.corrupt(digits, random_state=np.random.RandomState(3)),
     )
+
+
+@pytest.fixture(scope="module")
+def mixed_table():
+    return make_mixed_table()
+
+
+@pytest.fixture(scope="module")
+def table_denoiser(mixed_table):
+    """A tiny denoiser fitted on a table of numbers and categories (do not mutate)."""
+    return DenoisingAutoencoder(latent_dim=2, hidden_layer_sizes=(8,), **{**SMALL, "batch_size": 32}).fit(mixed_table)
+
+
+def test_a_mixed_table_is_corrupted_encoded_and_denoised_back_to_a_table(table_denoiser, mixed_table):
+    layout = table_denoiser.table_layout_
+    encoded = layout.transform(mixed_table)
+    assert table_denoiser.input_shape_ == (7,) and table_denoiser.output_activation_ == "linear"
+    assert table_denoiser.value_range_ == pytest.approx((encoded.min(), encoded.max()))
+    noisy = table_denoiser.corrupt(mixed_table, random_state=0)
+    assert noisy.shape == encoded.shape and not np.array_equal(noisy, encoded)
+    assert np.abs(noisy - encoded).max() < 6 * 0.2  # the default noise, 0.2 N(0, 1), clipped
+    cleaned = table_denoiser.denoise(mixed_table)
+    assert list(cleaned.columns) == list(mixed_table.columns)
+    assert (cleaned.dtypes == mixed_table.dtypes).all()
+    assert table_denoiser.transform(mixed_table).shape == (240, 2)
+
+
+def test_a_mixed_tables_score_is_its_columns_cost_of_restoring_a_corruption(table_denoiser, mixed_table):
+    scores = table_denoiser.score_samples(mixed_table)
+    assert scores.shape == (240,) and np.all(scores < 0)
+    np.testing.assert_array_equal(table_denoiser.score_samples(mixed_table[::-1]), scores[::-1])
+    encoded = table_denoiser.table_layout_.transform(mixed_table)
+    # Restoring a corruption costs more than reconstructing the clean rows.
+    assert scores.mean() < table_denoiser._table_scores(encoded, encoded).mean()
+    assert table_denoiser.score(mixed_table) == pytest.approx(scores.mean())
+
+
+def test_a_mixed_table_refits_bit_identically_and_pickles(table_denoiser, mixed_table):
+    again = pickle.loads(pickle.dumps(table_denoiser))
+    pd.testing.assert_frame_equal(again.denoise(mixed_table), table_denoiser.denoise(mixed_table))
+    refit = DenoisingAutoencoder(**table_denoiser.get_params()).fit(mixed_table)
+    np.testing.assert_array_equal(refit.score_samples(mixed_table), table_denoiser.score_samples(mixed_table))
+
+
+def test_clean_target_pairs_of_a_mixed_table_are_refused_before_training(mixed_table):
+    model = DenoisingAutoencoder(**SMALL)
+    with pytest.raises(ValueError, match="clean targets y for numeric X only"):
+        model.fit(mixed_table, mixed_table)
+    assert not hasattr(model, "model_")
+    with pytest.raises(ValueError, match="loss must be 'mse'"):
+        DenoisingAutoencoder(loss="mae", **SMALL).fit(mixed_table)
+
+
+def test_the_outlier_detector_takes_denoising_members_on_a_mixed_table(mixed_table):
+    member = DenoisingAutoencoder(latent_dim=2, hidden_layer_sizes=(8,), epochs=2)
+    detector = AutoencoderOutlierDetector(estimator=member, n_estimators=2, random_state=0).fit(mixed_table)
+    assert detector.table_layout_ is not None
+    assert detector.feature_scores(mixed_table).shape == (240, 4)

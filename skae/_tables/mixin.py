@@ -59,6 +59,15 @@ class MixedTablesMixin:
         """The layout of ``X``'s columns, or ``None`` when none is categorical."""
         if self._given_table_layout is not None:
             return self._given_table_layout
+        marked = self._categorical_columns(X)
+        if marked is None:
+            return None
+        table, mask = marked
+        self._check_mixed_table_settings(table)
+        return TableLayout(categorical_features=mask, handle_unknown=self.handle_unknown).fit(table)
+
+    def _categorical_columns(self, X):
+        """``(table, mask)`` of ``X``'s categorical columns by ``categorical_features``, or ``None`` if it has none."""
         if self.categorical_features is None:
             return None
         from_dtype = isinstance(self.categorical_features, str)
@@ -66,10 +75,7 @@ class MixedTablesMixin:
             return None
         table = X if _is_dataframe(X) else check_array(X, dtype=None, ensure_all_finite="allow-nan")
         mask = categorical_mask(table, self.categorical_features)
-        if not mask.any():
-            return None
-        self._check_mixed_table_settings(table)
-        return TableLayout(categorical_features=mask, handle_unknown=self.handle_unknown).fit(table)
+        return (table, mask) if mask.any() else None
 
     def _check_mixed_table_settings(self, table):
         """Refuse settings a mixed table cannot train with, before any training."""
@@ -129,11 +135,15 @@ class MixedTablesMixin:
         return {**super()._model_params(), "table_layout": bounds}
 
     def _score_samples(self, X):
+        return super()._score_samples(X) if self.table_layout_ is None else self._table_scores(X, X)
+
+    def _table_scores(self, X_input, X_target):
+        """The negative mean of each column's cost of reconstructing encoded ``X_target`` from ``X_input``."""
         layout = self.table_layout_
-        if layout is None:
-            return super()._score_samples(X)
-        outputs = self._predict("model", X)[0].reshape(len(X), -1)
-        return -losses.column_losses(X, outputs, layout.numeric_, layout.blocks_, losses.NUMERIC_WEIGHT).mean(axis=1)
+        outputs = self._predict("model", X_input)[0].reshape(len(X_input), -1)
+        return -losses.column_losses(
+            X_target, outputs, layout.numeric_, layout.blocks_, losses.NUMERIC_WEIGHT
+        ).mean(axis=1)
 
     def _codes_and_column_costs(self, X):
         """The codes of a mixed table's rows and each original column's cost of reconstructing them.
