@@ -599,6 +599,7 @@ def test_mixed_grades_the_autoencoder_against_pca_on_both_kinds_of_column(monkey
     assert one["PCA mse"] > 0 and one["skae mse"] > 0 and 0 <= one["PCA acc"] <= 1 and 0 <= one["skae acc"] <= 1
     assert one["mse/PCA"] == pytest.approx(one["skae mse"] / one["PCA mse"])
     assert one["both above PCA"] == (one["skae mse"] < one["PCA mse"] and one["skae acc"] > one["PCA acc"])
+    assert one["DAE mse"] > 0 and 0 <= one["DAE acc"] <= 1 and one["DAE fit s"] > 0  # for reference, no target
     assert "both above PCA on" in printed and "(target: at least 2)" in printed
 
 
