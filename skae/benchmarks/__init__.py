@@ -53,7 +53,7 @@ SECONDS = {
     "fit_overhead": (None, 103), "prediction": (None, 217), "memory": (None, 31), "many_fits": (None, 124),
     "out_of_core": (None, 88), "scale_out": (None, 50), "quality": (None, 177), "image_defaults": (240, 40),
     "vae": (1080, 27), "seed_denoiser": (None, 24), "one_class": (300, 54), "outliers": (360, 33),
-    "tabular": (3660, 68), "impute": (None, 545), "mixed": (490, 35),
+    "tabular": (3660, 68), "impute": (None, 545), "mixed": (740, 43),
     "mixed_outliers": (205, 26),
 }
 #: What is known of the time of impute's full run (four patterns, three seeds, with --data).

