@@ -213,6 +213,7 @@ def test_a_mixed_table_is_corrupted_encoded_and_denoised_back_to_a_table(table_d
     assert list(cleaned.columns) == list(mixed_table.columns)
     assert (cleaned.dtypes == mixed_table.dtypes).all()
     assert table_denoiser.transform(mixed_table).shape == (240, 2)
+    pd.testing.assert_frame_equal(mixed_table, make_mixed_table())  # fit, corrupt and denoise left it as it was
 
 
 def test_a_mixed_tables_score_is_its_columns_cost_of_restoring_a_corruption(table_denoiser, mixed_table):
