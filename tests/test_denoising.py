@@ -10,6 +10,7 @@ from sklearn.exceptions import NotFittedError
 
 from conftest import SMALL, make_mixed_table
 from skae import AutoencoderOutlierDetector, AutoencoderTransformer, DenoisingAutoencoder
+from skae._tables.losses import column_losses
 from skae.noise import masking
 
 
@@ -219,10 +220,20 @@ def test_a_mixed_table_is_corrupted_encoded_and_denoised_back_to_a_table(table_d
 def test_a_mixed_tables_score_is_its_columns_cost_of_restoring_a_corruption(table_denoiser, mixed_table):
     scores = table_denoiser.score_samples(mixed_table)
     assert scores.shape == (240,) and np.all(scores < 0)
-    np.testing.assert_array_equal(table_denoiser.score_samples(mixed_table[::-1]), scores[::-1])
-    encoded = table_denoiser.table_layout_.transform(mixed_table)
-    # Restoring a corruption costs more than reconstructing the clean rows.
-    assert scores.mean() < table_denoiser._table_scores(encoded, encoded).mean()
+    if keras.backend.backend() == "torch":
+        # PyTorch's CPU matrix products give a row of this 7-wide output other
+        # last bits at another place in the batch (numeric tables too; the
+        # codes keep theirs): the same scores, to rounding.
+        np.testing.assert_allclose(table_denoiser.score_samples(mixed_table[::-1]), scores[::-1], rtol=1e-5)
+    else:
+        np.testing.assert_array_equal(table_denoiser.score_samples(mixed_table[::-1]), scores[::-1])
+    layout = table_denoiser.table_layout_
+    encoded = layout.transform(mixed_table)
+    noisy = table_denoiser._seeded_corruption(encoded)  # each row's noise seeded by its own values
+    assert not np.array_equal(noisy, encoded)
+    restored = table_denoiser.model_.predict(noisy, verbose=0)
+    expected = -column_losses(encoded, restored, layout.numeric_, layout.blocks_).mean(axis=1)
+    np.testing.assert_allclose(scores, expected, rtol=1e-5, atol=1e-6)
     assert table_denoiser.score(mixed_table) == pytest.approx(scores.mean())
 
 
