@@ -103,6 +103,17 @@ class DenoisingAutoencoder(MixedTablesMixin, BaseAutoencoder):
     (5, 64)
     >>> dae.transform(X[:5]).shape
     (5, 16)
+
+    A table of numbers and categories is corrupted in its encoding and
+    denoised back to a table:
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({{"size": X[:, 20] * 10, "kind": pd.Categorical(load_digits().target % 2)}})
+    >>> dae = DenoisingAutoencoder(latent_dim=2, epochs=2, random_state=0).fit(table)
+    >>> dae.corrupt(table, random_state=0).shape  # the number, then one-hot kind
+    (1797, 3)
+    >>> dae.denoise(table).columns.tolist(), dae.denoise(table)["kind"].dtype.name
+    (['size', 'kind'], 'category')
     """
 
     _accepts_missing = True
